@@ -1,0 +1,198 @@
+#ifndef SPLINEGRID_ADJOINT_HPP
+#define SPLINEGRID_ADJOINT_HPP
+
+/// @file
+/// Adjoint (backward pass) of evaluate(): gradients of a loss with respect to the
+/// control points and to the point coordinates.
+
+#include <splinegrid/compat.hpp>
+#include <splinegrid/evaluate.hpp>
+#include <splinegrid/grid.hpp>
+#include <splinegrid/impl/deterministic_adjoint.hpp>
+#include <splinegrid/impl/view_checks.hpp>
+
+#include <Kokkos_Core.hpp>
+#include <Kokkos_ScatterView.hpp>
+
+namespace splinegrid {
+
+/// How adjoint() accumulates the control-point gradient.
+enum class AdjointStrategy {
+  /// One pass over the points scattering into the gradient: per-thread copies on
+  /// host backends when they fit (ScatterView duplication), atomics otherwise and on
+  /// GPUs. Rounding depends on thread scheduling (last-bit differences).
+  fast,
+  /// Bitwise identical for any thread count, backend schedule and run: points are
+  /// sorted by the control points they touch and every control point sums its
+  /// contributions alone in a fixed order. Extra O(N) memory and a sort.
+  deterministic
+};
+
+/// Options of adjoint().
+struct AdjointOptions {
+  AdjointStrategy strategy = AdjointStrategy::fast;
+  /// false: grad_control_points is overwritten; true: the gradient is added to it
+  /// (e.g. to sum mini-batches). grad_points is always overwritten.
+  bool accumulate = false;
+};
+
+namespace Impl {
+
+/// Per point: dL/dx into grad_points and, with a scatter view, dL/dc into it.
+template <class EvaluatorType, class Points, class GradValues, class ScatterViewType,
+          class GradPoints>
+struct AdjointKernel {
+  using Scalar = typename EvaluatorType::value_type;
+  static constexpr int Dim = EvaluatorType::dimension;
+  static constexpr bool with_scatter = !std::is_same<ScatterViewType, void*>::value;
+  EvaluatorType eval;
+  Points points;
+  GradValues grad_values;
+  ScatterViewType scatter;
+  GradPoints grad_points;
+  bool with_grad_points;
+
+  KOKKOS_INLINE_FUNCTION void operator()(std::int64_t i) const {
+    Scalar x[Dim];
+    for (int k = 0; k < Dim; ++k) x[k] = points(i, k);
+    AxisStencil<Scalar, 1> st[Dim];
+    eval.stencils(x, st);
+    Scalar gp[Dim] = {};
+    if constexpr (with_scatter) {
+      auto access = scatter.access();
+      run(i, st, access, gp);
+    } else {
+      typename EvaluatorType::NoScatter none;
+      run(i, st, none, gp);
+    }
+    if (with_grad_points)
+      for (int k = 0; k < Dim; ++k) grad_points(i, k) = gp[k];
+  }
+
+  template <class Access>
+  KOKKOS_INLINE_FUNCTION void run(std::int64_t i, AxisStencil<Scalar, 1> const (&st)[Dim],
+                                  Access& access, Scalar (&gp)[Dim]) const {
+    eval.for_each_channel_block([&](auto block, int c0) {
+      constexpr int K = decltype(block)::value;
+      Scalar g[K];
+      for (int c = 0; c < K; ++c) g[c] = grad_values(i, c0 + c);
+      eval.template accumulate_adjoint<K>(st, c0, g, access, gp);
+    });
+  }
+};
+
+template <class ExecutionSpace, class EvaluatorType, class Points, class GradValues,
+          class ScatterViewType, class GradPoints>
+void launch_adjoint(ExecutionSpace const& exec, EvaluatorType const& eval, Points const& points,
+                    GradValues const& grad_values, ScatterViewType const& scatter,
+                    GradPoints const& grad_points, bool with_grad_points) {
+  Kokkos::parallel_for(
+      "splinegrid::adjoint",
+      Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>>(
+          exec, 0, static_cast<std::int64_t>(points.extent(0))),
+      AdjointKernel<EvaluatorType, Points, GradValues, ScatterViewType, GradPoints>{
+          eval, points, grad_values, scatter, grad_points, with_grad_points});
+}
+
+/// Fast strategy: per-thread copies (ScatterView duplication) where Kokkos uses them
+/// for this space and they are small (<= 256 MiB, and not more rows than point
+/// contributions), atomics otherwise.
+template <class ExecutionSpace, class EvaluatorType, class Points, class GradValues,
+          class GradControlPoints, class GradPoints>
+void fast_adjoint(ExecutionSpace const& exec, EvaluatorType const& eval, Points const& points,
+                  GradValues const& grad_values, GradControlPoints const& grad,
+                  GradPoints const& grad_points, bool with_grad_points) {
+  namespace KE = Kokkos::Experimental;
+  using Scalar = typename EvaluatorType::value_type;
+  using DefaultScatter = KE::ScatterView<Scalar**, Kokkos::LayoutRight, ExecutionSpace>;
+  using AtomicScatter = KE::ScatterView<Scalar**, Kokkos::LayoutRight, ExecutionSpace,
+                                        KE::ScatterSum, KE::ScatterNonDuplicated,
+                                        KE::ScatterAtomic>;
+  double const copies = Compat::concurrency(exec);
+  double const rows = static_cast<double>(grad.extent(0));
+  double const bytes = copies * rows * static_cast<double>(grad.extent(1)) * sizeof(Scalar);
+  double contributions = static_cast<double>(points.extent(0));
+  for (int k = 0; k < EvaluatorType::dimension; ++k) contributions *= 4;
+  bool const duplicate = bytes <= 256.0 * 1024 * 1024 && rows <= contributions;
+  if (duplicate) {
+    DefaultScatter scatter(exec, grad);
+    launch_adjoint(exec, eval, points, grad_values, scatter, grad_points, with_grad_points);
+    scatter.contribute_into(exec, grad);
+  } else {
+    AtomicScatter scatter(exec, grad);
+    launch_adjoint(exec, eval, points, grad_values, scatter, grad_points, with_grad_points);
+    scatter.contribute_into(exec, grad);
+  }
+}
+
+}  // namespace Impl
+
+/// Backward pass of evaluate() for a loss L(values):
+///   grad_control_points(r, c) = sum_i grad_values(i, c) · d values(i, c) / d cp(r, c)
+///   grad_points(i, k)         = sum_c grad_values(i, c) · d values(i, c) / d points(i, k)
+///
+/// points (N, Dim), grad_values (N, C) = dL/dvalues; grad_control_points has the
+/// grid's control-point shape (rows, C) (see Grid); grad_points (N, Dim). Pass an
+/// empty View (extent(0) == 0) for an output you do not need. grad_points is 0 along
+/// axes where the point was clamped (strictly outside the domain) and the one-sided
+/// slope exactly on the boundary, as torch's clamp. Cost O(N · 4^Dim · C).
+/// Asynchronous on `exec`, except the deterministic strategy which fences for its sort.
+template <class ExecutionSpace, class Scalar, int Dim, class MemorySpace, class Points,
+          class GradValues, class GradControlPoints, class GradPoints>
+std::enable_if_t<Kokkos::is_execution_space<ExecutionSpace>::value> adjoint(
+    ExecutionSpace const& exec, Grid<Scalar, Dim, MemorySpace> const& grid,
+    Points const& points, GradValues const& grad_values,
+    GradControlPoints const& grad_control_points, GradPoints const& grad_points,
+    AdjointOptions const& options = {}) {
+  constexpr char const* fn = "splinegrid::adjoint";
+  Compat::ScopedRegion region(fn);
+  using GridType = Grid<Scalar, Dim, MemorySpace>;
+  Impl::check_evaluate_arguments<ExecutionSpace>(fn, grid, points, grad_values);
+  static_assert(std::is_same<GradControlPoints, typename GridType::control_points_type>::value,
+                "splinegrid::adjoint: grad_control_points must be Grid::control_points_type");
+  Impl::static_check_view<ExecutionSpace, Scalar, 2, GradPoints>();
+  std::int64_t const n = static_cast<std::int64_t>(points.extent(0));
+  bool const with_cp = grad_control_points.extent(0) != 0;
+  bool const with_points = grad_points.extent(0) != 0;
+  if (with_cp) {
+    Impl::require_extent(grad_control_points, 0, grid.num_control_points(), fn,
+                         "grad_control_points");
+    Impl::require_extent(grad_control_points, 1, grid.channels(), fn, "grad_control_points");
+  }
+  if (with_points) {
+    Impl::require_extent(grad_points, 0, n, fn, "grad_points");
+    Impl::require_extent(grad_points, 1, Dim, fn, "grad_points");
+  }
+  require(options.strategy == AdjointStrategy::fast ||
+              options.strategy == AdjointStrategy::deterministic,
+          fn, "unknown AdjointStrategy");
+  if (with_cp && !options.accumulate)
+    Kokkos::deep_copy(exec, grad_control_points, Scalar(0));
+  if (n == 0) return;
+  auto const eval = grid.evaluator();
+  if (with_cp && options.strategy == AdjointStrategy::fast) {
+    Impl::fast_adjoint(exec, eval, points, grad_values, grad_control_points, grad_points,
+                       with_points);
+    return;
+  }
+  if (with_cp)
+    Impl::deterministic_control_point_gradient(exec, eval, points, grad_values,
+                                               grad_control_points, true);
+  if (with_points)
+    Impl::launch_adjoint(exec, eval, points, grad_values, static_cast<void*>(nullptr),
+                         grad_points, true);
+}
+
+/// adjoint() on the grid's default execution space.
+template <class Scalar, int Dim, class MemorySpace, class Points, class GradValues,
+          class GradControlPoints, class GradPoints>
+void adjoint(Grid<Scalar, Dim, MemorySpace> const& grid, Points const& points,
+             GradValues const& grad_values, GradControlPoints const& grad_control_points,
+             GradPoints const& grad_points, AdjointOptions const& options = {}) {
+  adjoint(typename MemorySpace::execution_space{}, grid, points, grad_values,
+          grad_control_points, grad_points, options);
+}
+
+}  // namespace splinegrid
+
+#endif

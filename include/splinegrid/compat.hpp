@@ -1,0 +1,64 @@
+#ifndef SPLINEGRID_COMPAT_HPP
+#define SPLINEGRID_COMPAT_HPP
+
+/// @file
+/// Every difference between the Kokkos versions splinegrid supports (3.4 to 5.x)
+/// lives here, so the rest of the library is written once.
+
+#include <Kokkos_Core.hpp>
+
+#include <string>
+
+#if !defined(KOKKOS_VERSION) || KOKKOS_VERSION < 30400
+#error "splinegrid needs Kokkos 3.4 or newer"
+#endif
+
+namespace splinegrid::Compat {
+
+/// True for Kokkos 4.0 and newer, where math functions live in namespace Kokkos.
+inline constexpr bool kokkos_math_in_kokkos_namespace = KOKKOS_VERSION >= 40000;
+
+#if KOKKOS_VERSION >= 40000
+using Kokkos::cos;
+using Kokkos::exp;
+using Kokkos::fabs;
+using Kokkos::fmax;
+using Kokkos::isfinite;
+using Kokkos::isnan;
+using Kokkos::sin;
+using Kokkos::sqrt;
+#else
+using Kokkos::Experimental::cos;
+using Kokkos::Experimental::exp;
+using Kokkos::Experimental::fabs;
+using Kokkos::Experimental::fmax;
+using Kokkos::Experimental::isfinite;
+using Kokkos::Experimental::isnan;
+using Kokkos::Experimental::sin;
+using Kokkos::Experimental::sqrt;
+#endif
+
+/// Number of threads (host) or concurrent work items (device) of an execution space
+/// instance. Kokkos 3.4 has only the static `concurrency()`; 4.x adds the member.
+template <class ExecutionSpace>
+int concurrency(ExecutionSpace const& exec) {
+#if KOKKOS_VERSION >= 40000
+  return exec.concurrency();
+#else
+  (void)exec;
+  return ExecutionSpace::concurrency();
+#endif
+}
+
+/// RAII profiling region (Kokkos::Profiling::ScopedRegion exists only from 4.x).
+class ScopedRegion {
+ public:
+  explicit ScopedRegion(std::string const& name) { Kokkos::Profiling::pushRegion(name); }
+  ~ScopedRegion() { Kokkos::Profiling::popRegion(); }
+  ScopedRegion(ScopedRegion const&) = delete;
+  ScopedRegion& operator=(ScopedRegion const&) = delete;
+};
+
+}  // namespace splinegrid::Compat
+
+#endif

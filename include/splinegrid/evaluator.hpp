@@ -1,0 +1,240 @@
+#ifndef SPLINEGRID_EVALUATOR_HPP
+#define SPLINEGRID_EVALUATOR_HPP
+
+/// @file
+/// Evaluator: a small, copyable, device-callable view of a grid, for use inside
+/// Kokkos kernels (the library's own batched kernels and the user's).
+
+#include <splinegrid/impl/tap_loop.hpp>
+
+#include <Kokkos_Core.hpp>
+
+#include <cstdint>
+#include <type_traits>
+
+namespace splinegrid {
+
+/// Evaluates a spline grid at single points inside device code.
+///
+/// Obtain one from Grid::evaluator(). It holds a reference-counted view of the
+/// control points plus the axis geometry (a few hundred bytes), so copy it by value
+/// into kernels. All member functions are KOKKOS_INLINE_FUNCTION, allocate nothing
+/// and cost O(4^Dim · C).
+///
+/// Points are anything indexable as x[k], k < Dim (a raw array, Kokkos::Array, a
+/// rank-1 View or subview). Output arrays are indexable as out[i] with the layouts
+/// given per function. Coordinates follow the grid's domain: control point i of
+/// axis k sits at lo_k + i (hi_k - lo_k)/(n_k - 1); coordinates outside the domain
+/// are clamped to it (their derivatives are 0). NaN coordinates give NaN results.
+template <class Scalar, int Dim, class MemorySpace>
+class Evaluator {
+  static_assert(Dim >= 1 && Dim <= 4, "splinegrid::Evaluator: Dim must be 1..4");
+  static_assert(std::is_floating_point<Scalar>::value,
+                "splinegrid::Evaluator: Scalar must be float or double");
+
+ public:
+  using value_type = Scalar;
+  using memory_space = MemorySpace;
+  using control_points_type =
+      Kokkos::View<Scalar const**, Kokkos::LayoutRight, MemorySpace>;
+  static constexpr int dimension = Dim;
+
+  Evaluator() = default;
+  /// Built by Grid::evaluator(); `axes` describe the control points' rows.
+  Evaluator(control_points_type control_points, Kokkos::Array<Impl::Axis<Scalar>, Dim> axes,
+            Basis basis)
+      : m_control_points(control_points),
+        m_axes(axes),
+        m_basis(basis),
+        m_channels(static_cast<int>(control_points.extent(1))) {}
+
+  /// Number of channels C.
+  KOKKOS_INLINE_FUNCTION int channels() const { return m_channels; }
+  /// Basis of the grid.
+  KOKKOS_INLINE_FUNCTION Basis basis() const { return m_basis; }
+  /// Geometry of axis k.
+  KOKKOS_INLINE_FUNCTION Impl::Axis<Scalar> const& axis(int k) const { return m_axes[k]; }
+  /// Control points, (rows, C) with rows in row-major order over (n_0, ..., n_{Dim-1}).
+  KOKKOS_INLINE_FUNCTION control_points_type const& control_points() const {
+    return m_control_points;
+  }
+
+  /// Value of one channel at point x.
+  template <class Point>
+  KOKKOS_INLINE_FUNCTION Scalar value(Point const& x, int channel) const {
+    Impl::AxisStencil<Scalar, 0> st[Dim];
+    stencils(x, st);
+    Scalar acc[1];
+    accumulate_values<1>(st, channel, acc);
+    return acc[0];
+  }
+
+  /// All channel values at point x: values[c], c < C.
+  template <class Point, class Values>
+  KOKKOS_INLINE_FUNCTION void values(Point const& x, Values&& values) const {
+    Impl::AxisStencil<Scalar, 0> st[Dim];
+    stencils(x, st);
+    for_each_channel_block([&](auto block, int c0) {
+      constexpr int K = decltype(block)::value;
+      Scalar acc[K];
+      accumulate_values<K>(st, c0, acc);
+      for (int c = 0; c < K; ++c) values[c0 + c] = acc[c];
+    });
+  }
+
+  /// Values and gradients at x: values[c], gradients[c*Dim + k] = d value_c / d x_k.
+  template <class Point, class Values, class Gradients>
+  KOKKOS_INLINE_FUNCTION void gradients(Point const& x, Values&& values,
+                                        Gradients&& gradients) const {
+    derivatives<1>(x, values, gradients, gradients);
+  }
+
+  /// Values, gradients and Hessians at x in one pass:
+  /// hessians[(c*Dim + k)*Dim + l] = d^2 value_c / d x_k d x_l (symmetric, full).
+  template <class Point, class Values, class Gradients, class Hessians>
+  KOKKOS_INLINE_FUNCTION void hessians(Point const& x, Values&& values, Gradients&& gradients,
+                                       Hessians&& hessians) const {
+    derivatives<2>(x, values, gradients, hessians);
+  }
+
+  /// Adjoint at one point: given grad_values[c] = dL/d value_c, adds
+  /// grad_values[c] * weight(tap) into scatter(row, c) for every tap (skipped when
+  /// Scatter is NoScatter) and writes grad_point[k] = dL/d x_k.
+  template <class Point, class GradValues, class Scatter, class GradPoint>
+  KOKKOS_INLINE_FUNCTION void adjoint(Point const& x, GradValues const& grad_values,
+                                      Scatter& scatter, GradPoint&& grad_point) const {
+    Impl::AxisStencil<Scalar, 1> st[Dim];
+    stencils(x, st);
+    Scalar gp[Dim] = {};
+    for_each_channel_block([&](auto block, int c0) {
+      constexpr int K = decltype(block)::value;
+      Scalar g[K];
+      for (int c = 0; c < K; ++c) g[c] = grad_values[c0 + c];
+      accumulate_adjoint<K>(st, c0, g, scatter, gp);
+    });
+    for (int k = 0; k < Dim; ++k) grad_point[k] = gp[k];
+  }
+
+  /// Marks "no control-point gradient wanted" for adjoint().
+  struct NoScatter {};
+
+  // ---- building blocks shared with the batched kernels ---------------------------
+
+  /// Per-axis stencils of point x.
+  template <int Order, class Point>
+  KOKKOS_INLINE_FUNCTION void stencils(Point const& x,
+                                       Impl::AxisStencil<Scalar, Order> (&st)[Dim]) const {
+    for (int k = 0; k < Dim; ++k)
+      st[k] = Impl::make_axis_stencil<Order>(m_basis, m_axes[k], static_cast<Scalar>(x[k]));
+  }
+
+  /// acc[c] = value of channel c0 + c, c < K.
+  template <int K>
+  KOKKOS_INLINE_FUNCTION void accumulate_values(Impl::AxisStencil<Scalar, 0> const (&st)[Dim],
+                                                int c0, Scalar (&acc)[K]) const {
+    for (int c = 0; c < K; ++c) acc[c] = Scalar(0);
+    Scalar const* data = m_control_points.data() + c0;
+    std::int64_t const C = m_channels;
+    auto visit = [&](Impl::TapWeights<Scalar, Dim, 0> const& w, std::int64_t row) {
+      Scalar const* p = data + row * C;
+      for (int c = 0; c < K; ++c) acc[c] += w.v * p[c];
+    };
+    Impl::for_each_tap<0, Dim, 0>(st, Impl::unit_tap_weights<Scalar, Dim, 0>(), 0, visit);
+  }
+
+  /// acc[c] holds value (v), gradient (g) and, for Order 2, Hessian (h, k <= l) of
+  /// channel c0 + c.
+  template <int K, int Order>
+  KOKKOS_INLINE_FUNCTION void accumulate_derivatives(
+      Impl::AxisStencil<Scalar, Order> const (&st)[Dim], int c0,
+      Impl::TapWeights<Scalar, Dim, Order> (&acc)[K]) const {
+    for (int c = 0; c < K; ++c) {
+      acc[c].v = Scalar(0);
+      for (int k = 0; k < Dim; ++k) acc[c].g[k] = Scalar(0);
+      for (int k = 0; k < (Order >= 2 ? Dim * Dim : 1); ++k) acc[c].h[k] = Scalar(0);
+    }
+    Scalar const* data = m_control_points.data() + c0;
+    std::int64_t const C = m_channels;
+    auto visit = [&](Impl::TapWeights<Scalar, Dim, Order> const& w, std::int64_t row) {
+      Scalar const* p = data + row * C;
+      for (int c = 0; c < K; ++c) {
+        Scalar const cp = p[c];
+        acc[c].v += w.v * cp;
+        for (int k = 0; k < Dim; ++k) acc[c].g[k] += w.g[k] * cp;
+        if constexpr (Order >= 2)
+          for (int k = 0; k < Dim; ++k)
+            for (int l = k; l < Dim; ++l) acc[c].h[k * Dim + l] += w.h[k * Dim + l] * cp;
+      }
+    };
+    Impl::for_each_tap<0, Dim, Order>(st, Impl::unit_tap_weights<Scalar, Dim, Order>(), 0,
+                                      visit);
+  }
+
+  /// Adjoint of channels c0..c0+K-1: scatter(row, c0 + c) += w * g[c] for every tap
+  /// (unless Scatter is NoScatter), and gp[k] += sum_taps,c g[c] * dw/dx_k * cp.
+  template <int K, class Scatter>
+  KOKKOS_INLINE_FUNCTION void accumulate_adjoint(Impl::AxisStencil<Scalar, 1> const (&st)[Dim],
+                                                 int c0, Scalar const (&g)[K], Scatter& scatter,
+                                                 Scalar (&gp)[Dim]) const {
+    Scalar const* data = m_control_points.data() + c0;
+    std::int64_t const C = m_channels;
+    auto visit = [&](Impl::TapWeights<Scalar, Dim, 1> const& w, std::int64_t row) {
+      Scalar const* p = data + row * C;
+      Scalar s = Scalar(0);
+      for (int c = 0; c < K; ++c) {
+        s += g[c] * p[c];
+        if constexpr (!std::is_same<Scatter, NoScatter>::value) scatter(row, c0 + c) += w.v * g[c];
+      }
+      for (int k = 0; k < Dim; ++k) gp[k] += w.g[k] * s;
+    };
+    Impl::for_each_tap<0, Dim, 1>(st, Impl::unit_tap_weights<Scalar, Dim, 1>(), 0, visit);
+  }
+
+  /// Calls f(std::integral_constant<int, K>{}, c0) over channel blocks that cover
+  /// 0..C-1: blocks of 8, 4, 3, 2 as the channel count allows, then singles.
+  template <class F>
+  KOKKOS_INLINE_FUNCTION void for_each_channel_block(F&& f) const {
+    int c0 = 0;
+    for (; c0 + 8 <= m_channels; c0 += 8) f(std::integral_constant<int, 8>{}, c0);
+    for (; c0 + 4 <= m_channels; c0 += 4) f(std::integral_constant<int, 4>{}, c0);
+    if (c0 + 3 == m_channels) {
+      f(std::integral_constant<int, 3>{}, c0);
+      return;
+    }
+    for (; c0 + 2 <= m_channels; c0 += 2) f(std::integral_constant<int, 2>{}, c0);
+    for (; c0 < m_channels; ++c0) f(std::integral_constant<int, 1>{}, c0);
+  }
+
+ private:
+  template <int Order, class Point, class Values, class Gradients, class Hessians>
+  KOKKOS_INLINE_FUNCTION void derivatives(Point const& x, Values& values, Gradients& gradients,
+                                          Hessians& hessians) const {
+    Impl::AxisStencil<Scalar, Order> st[Dim];
+    stencils(x, st);
+    for_each_channel_block([&](auto block, int c0) {
+      constexpr int K = decltype(block)::value;
+      Impl::TapWeights<Scalar, Dim, Order> acc[K];
+      accumulate_derivatives<K, Order>(st, c0, acc);
+      for (int c = 0; c < K; ++c) {
+        int const ch = c0 + c;
+        values[ch] = acc[c].v;
+        for (int k = 0; k < Dim; ++k) gradients[ch * Dim + k] = acc[c].g[k];
+        if constexpr (Order >= 2)
+          for (int k = 0; k < Dim; ++k)
+            for (int l = k; l < Dim; ++l) {
+              hessians[(ch * Dim + k) * Dim + l] = acc[c].h[k * Dim + l];
+              hessians[(ch * Dim + l) * Dim + k] = acc[c].h[k * Dim + l];
+            }
+      }
+    });
+  }
+
+  control_points_type m_control_points;
+  Kokkos::Array<Impl::Axis<Scalar>, Dim> m_axes;
+  Basis m_basis = Basis::bspline;
+  int m_channels = 0;
+};
+
+}  // namespace splinegrid
+
+#endif

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Developer entry point. Every verb bootstraps its dependencies first
+# (tools/bootstrap-deps.sh: apt packages + Kokkos cached under $SPLINEGRID_CACHE).
+#
+#   tools/dev.sh demo [args]     build and run the main job (the demo fit)
+#   tools/dev.sh test            build everything and run the whole test suite (CTest)
+#   tools/dev.sh bench [args]    build and run the Google Benchmark perf tests
+#   tools/dev.sh install-test    install into build/install and build+run cmake/install_test
+#   tools/dev.sh cxx20           build the library, tests and benchmarks as C++20 and run the tests
+#   tools/dev.sh sanitize        build with -fsanitize=address,undefined and run the tests
+#   tools/dev.sh cuda-check      compile library, tests, benchmarks, examples for CUDA (no run)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+verb=${1:-help}
+[ $# -gt 0 ] && shift
+jobs=$(nproc)
+export OMP_PROC_BIND=${OMP_PROC_BIND:-false}
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$jobs}
+
+kokkos_prefix() {  # flavour -> install prefix of Kokkos + Kokkos Kernels
+  local line
+  line=$(tools/bootstrap-deps.sh "$1" | grep "^$1=")
+  echo "${line#*=}"
+}
+
+configure() {  # build-dir flavour [cmake args...]
+  local dir=$1 flavour=$2
+  shift 2
+  local prefix
+  prefix=$(kokkos_prefix "$flavour")
+  cmake -S . -B "$dir" -G Ninja -Wno-dev -DCMAKE_PREFIX_PATH="$prefix" \
+    -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" "$@"
+}
+
+case $verb in
+  demo)
+    configure build host
+    cmake --build build -j "$jobs" --target splinegrid_demo
+    build/bin/splinegrid_demo "$@"
+    ;;
+  test)
+    configure build host
+    cmake --build build -j "$jobs"
+    ctest --test-dir build --output-on-failure "$@"
+    ;;
+  bench)
+    configure build host
+    cmake --build build -j "$jobs" --target splinegrid_perf_tests
+    build/bin/splinegrid_perf_tests "$@"
+    ;;
+  install-test)
+    configure build host -DCMAKE_INSTALL_PREFIX="$root/build/install"
+    cmake --build build -j "$jobs"
+    cmake --install build >/dev/null
+    prefix=$(kokkos_prefix host)
+    cmake -S cmake/install_test -B build/install_test -G Ninja -Wno-dev \
+      -DCMAKE_PREFIX_PATH="$root/build/install;$prefix"
+    cmake --build build/install_test
+    build/install_test/splinegrid_install_test
+    ;;
+  cxx20)
+    configure build-cxx20 host -DCMAKE_CXX_STANDARD=20 -DSplineGrid_ENABLE_EXAMPLES=ON
+    cmake --build build-cxx20 -j "$jobs"
+    ctest --test-dir build-cxx20 --output-on-failure "$@"
+    ;;
+  sanitize)
+    BUILD_TYPE=Debug configure build-sanitize host \
+      -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+    cmake --build build-sanitize -j "$jobs"
+    ctest --test-dir build-sanitize --output-on-failure "$@"
+    ;;
+  cuda-check)
+    prefix=$(kokkos_prefix cuda)
+    export PATH="/usr/local/cuda/bin:$PATH"
+    cmake -S . -B build-cuda -G Ninja -Wno-dev -DCMAKE_PREFIX_PATH="$prefix" \
+      -DCMAKE_CXX_COMPILER="$prefix/bin/nvcc_wrapper" -DCMAKE_BUILD_TYPE=Release
+    cmake --build build-cuda -j "$jobs"
+    echo "cuda-check: library, tests, benchmarks and examples compiled for CUDA (sm_80); not run (no GPU)"
+    ;;
+  *)
+    sed -n '2,12p' "$0"
+    [ "$verb" = help ] || exit 2
+    ;;
+esac
