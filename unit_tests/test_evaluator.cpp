@@ -1,1 +1,140 @@
+// The device-callable Evaluator inside a user kernel, and channel blocking.
+
 #include "test_spaces.hpp"
+
+#include <cmath>
+
+namespace {
+
+using namespace splinegrid;
+using namespace splinegrid::test;
+
+// A user kernel calling every per-point entry of the evaluator; results go to flat
+// per-point rows so the batched entry points can be compared.
+template <class ExecutionSpace, int Dim>
+void user_kernel(Grid<double, Dim, typename ExecutionSpace::memory_space> const& grid,
+                 Matrix<ExecutionSpace> points, Matrix<ExecutionSpace> values,
+                 Matrix<ExecutionSpace> single, Matrix<ExecutionSpace> grads,
+                 Matrix<ExecutionSpace> hess, Matrix<ExecutionSpace> grad_values,
+                 Matrix<ExecutionSpace> grad_points) {
+  auto const eval = grid.evaluator();
+  Kokkos::parallel_for(
+      "test::user_kernel", Kokkos::RangePolicy<ExecutionSpace>(0, points.extent(0)),
+      KOKKOS_LAMBDA(int i) {
+        Kokkos::Array<double, Dim> x;
+        for (int k = 0; k < Dim; ++k) x[k] = points(i, k);
+        eval.values(x, Kokkos::subview(values, i, Kokkos::ALL));
+        for (int c = 0; c < eval.channels(); ++c) single(i, c) = eval.value(x, c);
+        double v[16], g[16 * 4], h[16 * 16];
+        eval.hessians(x, v, g, h);
+        for (int j = 0; j < eval.channels() * Dim; ++j) grads(i, j) = g[j];
+        for (int j = 0; j < eval.channels() * Dim * Dim; ++j) hess(i, j) = h[j];
+        typename decltype(eval)::NoScatter none;
+        eval.adjoint(x, Kokkos::subview(grad_values, i, Kokkos::ALL), none,
+                     Kokkos::subview(grad_points, i, Kokkos::ALL));
+      });
+}
+
+template <class ExecutionSpace, int Dim>
+void check_user_kernel(std::array<std::int64_t, Dim> const& res) {
+  ExecutionSpace exec;
+  for (int channels : {1, 2, 3, 4, 5, 7, 8, 11, 16}) {
+    auto grid = random_grid<ExecutionSpace, Dim>(res, channels, Basis::bspline, 81);
+    std::int64_t const n = 64;
+    auto points = random_matrix<ExecutionSpace>(n, Dim, -0.1, 1.1, 82);
+    auto gv = random_matrix<ExecutionSpace>(n, channels, -1, 1, 83);
+    Matrix<ExecutionSpace> values("values", n, channels), single("single", n, channels),
+        grads("grads", n, channels * Dim), hess("hess", n, channels * Dim * Dim),
+        gp("gp", n, Dim), ref_values("ref_values", n, channels), ref_gp("ref_gp", n, Dim);
+    Kokkos::View<double***, Kokkos::LayoutRight, typename ExecutionSpace::memory_space> ref_grads(
+        "ref_grads", n, channels, Dim);
+    Kokkos::View<double****, Kokkos::LayoutRight, typename ExecutionSpace::memory_space> ref_hess(
+        "ref_hess", n, channels, Dim, Dim);
+    user_kernel<ExecutionSpace, Dim>(grid, points, values, single, grads, hess, gv, gp);
+    evaluate_hessians(exec, grid, points, ref_values, ref_grads, ref_hess);
+    typename decltype(grid)::control_points_type none;
+    adjoint(exec, grid, points, gv, none, ref_gp);
+    exec.fence();
+    auto const rv = host_vector(ref_values);
+    auto const hrg = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace{}, ref_grads);
+    auto const hrh = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace{}, ref_hess);
+    std::string const what = describe<Dim>(Basis::bspline, res, channels);
+    EXPECT_EQ(host_vector(values), rv) << what;
+    auto const s = host_vector(single);
+    for (std::size_t i = 0; i < s.size(); ++i) EXPECT_NEAR(s[i], rv[i], 1e-14) << what;
+    EXPECT_EQ(host_vector(grads), std::vector<double>(hrg.data(), hrg.data() + hrg.size())) << what;
+    EXPECT_EQ(host_vector(hess), std::vector<double>(hrh.data(), hrh.data() + hrh.size())) << what;
+    EXPECT_EQ(host_vector(gp), host_vector(ref_gp)) << what;
+  }
+}
+
+template <class T>
+class EvaluatorTest : public ::testing::Test {};
+TYPED_TEST_SUITE(EvaluatorTest, ExecutionSpaces);
+
+TYPED_TEST(EvaluatorTest, UserKernelMatchesBatchedCalls) {
+  check_user_kernel<TypeParam, 1>({5});
+  check_user_kernel<TypeParam, 2>({3, 4});
+  check_user_kernel<TypeParam, 3>({2, 4, 3});
+  check_user_kernel<TypeParam, 4>({2, 3, 1, 4});
+}
+
+// Each channel of a C-channel grid equals a 1-channel grid holding that channel:
+// channel blocking (8, 4, 3, 2, 1) never mixes channels.
+template <class ExecutionSpace>
+void check_channels_independent() {
+  ExecutionSpace exec;
+  for (int channels : {1, 2, 3, 5, 6, 7, 9, 12, 13}) {
+    auto grid = random_grid<ExecutionSpace, 2>({5, 4}, channels, Basis::catmull_rom, 91);
+    auto points = random_matrix<ExecutionSpace>(100, 2, 0, 1, 92);
+    Matrix<ExecutionSpace> values("values", 100, channels), one("one", 100, 1);
+    evaluate(exec, grid, points, values);
+    auto const all = host_vector(values);
+    auto const cp = grid.copy_to_channel_first();
+    for (int c = 0; c < channels; ++c) {
+      Grid<double, 2, typename ExecutionSpace::memory_space> g({5, 4}, 1, Basis::catmull_rom);
+      g.copy_from_channel_first(std::vector<double>(cp.begin() + c * 20, cp.begin() + (c + 1) * 20));
+      evaluate(exec, g, points, one);
+      auto const v = host_vector(one);
+      for (int i = 0; i < 100; ++i) EXPECT_EQ(all[i * channels + c], v[i]) << "C=" << channels << " c=" << c;
+    }
+  }
+}
+
+TYPED_TEST(EvaluatorTest, ChannelsAreIndependent) { check_channels_independent<TypeParam>(); }
+
+// A physical domain [lo, hi] is the unit grid at mapped coordinates, with
+// gradients scaled by 1/(hi - lo).
+template <class ExecutionSpace>
+void check_physical_domain() {
+  ExecutionSpace exec;
+  Domain<2> domain;
+  domain.lo = {-2.0, 10.0};
+  domain.hi = {3.0, 10.5};
+  auto unit = random_grid<ExecutionSpace, 2>({6, 4}, 2, Basis::bspline, 101);
+  auto phys = random_grid<ExecutionSpace, 2>({6, 4}, 2, Basis::bspline, 101, domain);
+  auto u = random_matrix<ExecutionSpace>(200, 2, -0.1, 1.1, 102);
+  Matrix<ExecutionSpace> x("x", 200, 2), vu("vu", 200, 2), vx("vx", 200, 2);
+  Kokkos::View<double***, Kokkos::LayoutRight, typename ExecutionSpace::memory_space> gu("gu", 200, 2, 2),
+      gx("gx", 200, 2, 2);
+  auto hu = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace{}, u);
+  auto hx = Kokkos::create_mirror_view(x);
+  for (int i = 0; i < 200; ++i)
+    for (int k = 0; k < 2; ++k) hx(i, k) = domain.lo[k] + hu(i, k) * (domain.hi[k] - domain.lo[k]);
+  Kokkos::deep_copy(x, hx);
+  evaluate_gradients(exec, unit, u, vu, gu);
+  evaluate_gradients(exec, phys, x, vx, gx);
+  auto const a = host_vector(vu), b = host_vector(vx);
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-12);
+  auto const hgu = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace{}, gu);
+  auto const hgx = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace{}, gx);
+  for (int i = 0; i < 200; ++i)
+    for (int c = 0; c < 2; ++c)
+      for (int k = 0; k < 2; ++k)
+        EXPECT_NEAR(hgx(i, c, k) * (domain.hi[k] - domain.lo[k]), hgu(i, c, k),
+                    1e-9 * (1 + std::fabs(hgu(i, c, k))));
+}
+
+TYPED_TEST(EvaluatorTest, PhysicalDomainIsAnAffineMap) { check_physical_domain<TypeParam>(); }
+
+}  // namespace

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <string>
 #include <cstdint>
 #include <vector>
 
@@ -25,10 +26,16 @@ using Matrix = Kokkos::View<double**, Kokkos::LayoutRight, typename ExecutionSpa
 template <class ExecutionSpace, class Scalar = double>
 Kokkos::View<Scalar**, Kokkos::LayoutRight, typename ExecutionSpace::memory_space> random_matrix(
     std::int64_t rows, std::int64_t cols, double lo, double hi, std::uint64_t seed) {
+  // Drawn on the host so every backend sees the same numbers.
   Kokkos::View<Scalar**, Kokkos::LayoutRight, typename ExecutionSpace::memory_space> m(
       "random", rows, cols);
-  Kokkos::Random_XorShift64_Pool<ExecutionSpace> pool(seed);
-  Kokkos::fill_random(m, pool, Scalar(lo), Scalar(hi));
+  auto host = Kokkos::create_mirror_view(m);
+  Kokkos::Random_XorShift64_Pool<Kokkos::DefaultHostExecutionSpace> pool(seed);
+  auto gen = pool.get_state();
+  for (std::int64_t i = 0; i < rows; ++i)
+    for (std::int64_t j = 0; j < cols; ++j) host(i, j) = Scalar(lo + (hi - lo) * gen.drand());
+  pool.free_state(gen);
+  Kokkos::deep_copy(m, host);
   return m;
 }
 
@@ -46,6 +53,39 @@ inline double dot(std::vector<double> const& a, std::vector<double> const& b) {
   double s = 0;
   for (std::size_t i = 0; i < a.size(); ++i) s += a[i] * b[i];
   return s;
+}
+
+/// A grid with control points uniform in [-1, 1), reproducible from `seed`.
+template <class ExecutionSpace, int Dim, class Scalar = double>
+Grid<Scalar, Dim, typename ExecutionSpace::memory_space> random_grid(
+    std::array<std::int64_t, Dim> const& resolution, int channels, Basis basis,
+    std::uint64_t seed, Domain<Dim> const& domain = Domain<Dim>::unit()) {
+  Grid<Scalar, Dim, typename ExecutionSpace::memory_space> grid(resolution, channels, basis,
+                                                                domain);
+  auto values = random_matrix<ExecutionSpace, Scalar>(grid.num_control_points(), channels, -1, 1, seed);
+  Kokkos::deep_copy(grid.control_points(), values);
+  return grid;
+}
+
+/// Resolutions exercised per dimension: n = 1, 2, 3 (ghost folding on both ends
+/// of a short axis) and longer axes.
+template <int Dim>
+std::vector<std::array<std::int64_t, Dim>> test_resolutions() {
+  if constexpr (Dim == 1) return {{1}, {2}, {3}, {4}, {7}};
+  if constexpr (Dim == 2) return {{4, 1}, {3, 5}, {2, 6}};
+  if constexpr (Dim == 3) return {{2, 3, 5}, {4, 1, 4}};
+  if constexpr (Dim == 4) return {{3, 1, 4, 2}, {4, 3, 2, 5}};
+}
+
+inline std::string describe(Basis basis, std::vector<std::int64_t> const& resolution, int channels) {
+  std::string s = std::string(to_string(basis)) + " r";
+  for (std::size_t k = 0; k < resolution.size(); ++k) s += (k ? "x" : "") + std::to_string(resolution[k]);
+  return s + " c" + std::to_string(channels);
+}
+
+template <int Dim>
+std::string describe(Basis basis, std::array<std::int64_t, Dim> const& r, int channels) {
+  return describe(basis, std::vector<std::int64_t>(r.begin(), r.end()), channels);
 }
 
 }  // namespace splinegrid::test

@@ -38,25 +38,42 @@ inline Basis basis_from_string(std::string const& name) {
 
 namespace Impl {
 
-/// Weights of the four control points of one interval and their derivatives with
-/// respect to t: w[d][j] = d^d/dt^d of (row vector [1,t,t^2,t^3] · M)[j], d <= Order.
-/// Evaluated by Horner's rule on the integer matrix, scaled once at the end.
-template <int Order, class Scalar>
-KOKKOS_INLINE_FUNCTION void basis_weights(Basis basis, Scalar t, Scalar (&w)[Order + 1][4]) {
-  // Columns j of M (times 6 for the B-spline, times 2 for Catmull-Rom): coefficients
-  // of t^0..t^3.
+/// The characteristic matrix of a basis, scaled, stored by column: c[j][r] is the
+/// coefficient of t^r in the weight of control point j of an interval.
+template <class Scalar>
+struct BasisMatrix {
+  Scalar c[4][4];
+};
+
+/// BasisMatrix of `basis` (1/6 and 1/2 folded in).
+template <class Scalar>
+KOKKOS_INLINE_FUNCTION BasisMatrix<Scalar> basis_matrix(Basis basis) {
   constexpr int bspline[4][4] = {{1, -3, 3, -1}, {4, 0, -6, 3}, {1, 3, 3, -3}, {0, 0, 0, 1}};
   constexpr int catmull[4][4] = {{0, -1, 2, -1}, {2, 0, -5, 3}, {0, 1, 4, -3}, {0, 0, -1, 1}};
   bool const is_bspline = basis == Basis::bspline;
   Scalar const scale = is_bspline ? Scalar(1) / Scalar(6) : Scalar(1) / Scalar(2);
+  BasisMatrix<Scalar> m;
+  for (int j = 0; j < 4; ++j)
+    for (int r = 0; r < 4; ++r)
+      m.c[j][r] = scale * Scalar(is_bspline ? bspline[j][r] : catmull[j][r]);
+  return m;
+}
+
+/// Weights of the four control points of one interval and their derivatives with
+/// respect to t: w[d][j] = d^d/dt^d of (row vector [1,t,t^2,t^3] · M)[j], d <= Order,
+/// by Horner's rule.
+template <int Order, class Scalar>
+KOKKOS_INLINE_FUNCTION void basis_weights(BasisMatrix<Scalar> const& m, Scalar t,
+                                          Scalar (&w)[Order + 1][4]) {
   for (int j = 0; j < 4; ++j) {
-    Scalar const m0 = Scalar(is_bspline ? bspline[j][0] : catmull[j][0]);
-    Scalar const m1 = Scalar(is_bspline ? bspline[j][1] : catmull[j][1]);
-    Scalar const m2 = Scalar(is_bspline ? bspline[j][2] : catmull[j][2]);
-    Scalar const m3 = Scalar(is_bspline ? bspline[j][3] : catmull[j][3]);
-    w[0][j] = scale * (m0 + t * (m1 + t * (m2 + t * m3)));
-    if constexpr (Order >= 1) w[1][j] = scale * (m1 + t * (Scalar(2) * m2 + t * Scalar(3) * m3));
-    if constexpr (Order >= 2) w[2][j] = scale * (Scalar(2) * m2 + t * Scalar(6) * m3);
+    Scalar const* c = m.c[j];
+    w[0][j] = c[0] + t * (c[1] + t * (c[2] + t * c[3]));
+    if constexpr (Order >= 1) {
+      w[1][j] = c[1] + t * (Scalar(2) * c[2] + t * Scalar(3) * c[3]);
+    }
+    if constexpr (Order >= 2) {
+      w[2][j] = Scalar(2) * c[2] + t * Scalar(6) * c[3];
+    }
   }
 }
 

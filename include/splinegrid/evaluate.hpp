@@ -53,21 +53,23 @@ struct EvaluateDerivatives {
     for (int k = 0; k < Dim; ++k) x[k] = points(i, k);
     AxisStencil<Scalar, Order> st[Dim];
     eval.stencils(x, st);
-    eval.for_each_channel_block([&](auto block, int c0) {
-      constexpr int K = decltype(block)::value;
-      TapWeights<Scalar, Dim, Order> acc[K];
-      eval.template accumulate_derivatives<K, Order>(st, c0, acc);
-      for (int c = 0; c < K; ++c) {
-        values(i, c0 + c) = acc[c].v;
-        for (int k = 0; k < Dim; ++k) gradients(i, c0 + c, k) = acc[c].g[k];
-        if constexpr (Order >= 2)
-          for (int k = 0; k < Dim; ++k)
-            for (int l = k; l < Dim; ++l) {
-              hessians(i, c0 + c, k, l) = acc[c].h[k * Dim + l];
-              hessians(i, c0 + c, l, k) = acc[c].h[k * Dim + l];
+    eval.template for_each_channel_block<EvaluatorType::template derivative_block<Order>>(
+        [&](auto block, int c0) {
+          constexpr int K = decltype(block)::value;
+          constexpr int E = derivative_entries<Dim, Order>;
+          Scalar acc[K * E];
+          eval.template accumulate_derivatives<K, Order>(st, c0, acc);
+          for (int c = 0; c < K; ++c) {
+            values(i, c0 + c) = acc[c * E];
+            for (int k = 0; k < Dim; ++k)
+              gradients(i, c0 + c, k) = acc[c * E + gradient_index<Dim, Order>(k)];
+            if constexpr (Order >= 2) {
+              for (int k = 0; k < Dim; ++k)
+                for (int l = 0; l < Dim; ++l)
+                  hessians(i, c0 + c, k, l) = acc[c * E + hessian_index<Dim, Order>(k, l)];
             }
-      }
-    });
+          }
+        });
   }
 };
 

@@ -5,7 +5,7 @@
 /// Evaluator: a small, copyable, device-callable view of a grid, for use inside
 /// Kokkos kernels (the library's own batched kernels and the user's).
 
-#include <splinegrid/impl/tap_loop.hpp>
+#include <splinegrid/impl/contract.hpp>
 
 #include <Kokkos_Core.hpp>
 
@@ -46,12 +46,15 @@ class Evaluator {
       : m_control_points(control_points),
         m_axes(axes),
         m_basis(basis),
+        m_matrix(Impl::basis_matrix<Scalar>(basis)),
         m_channels(static_cast<int>(control_points.extent(1))) {}
 
   /// Number of channels C.
   KOKKOS_INLINE_FUNCTION int channels() const { return m_channels; }
   /// Basis of the grid.
   KOKKOS_INLINE_FUNCTION Basis basis() const { return m_basis; }
+  /// The basis' characteristic matrix, as the stencils use it.
+  KOKKOS_INLINE_FUNCTION Impl::BasisMatrix<Scalar> const& basis_matrix() const { return m_matrix; }
   /// Geometry of axis k.
   KOKKOS_INLINE_FUNCTION Impl::Axis<Scalar> const& axis(int k) const { return m_axes[k]; }
   /// Control points, (rows, C) with rows in row-major order over (n_0, ..., n_{Dim-1}).
@@ -125,85 +128,89 @@ class Evaluator {
   KOKKOS_INLINE_FUNCTION void stencils(Point const& x,
                                        Impl::AxisStencil<Scalar, Order> (&st)[Dim]) const {
     for (int k = 0; k < Dim; ++k)
-      st[k] = Impl::make_axis_stencil<Order>(m_basis, m_axes[k], static_cast<Scalar>(x[k]));
+      st[k] = Impl::make_axis_stencil<Order>(m_matrix, m_axes[k], static_cast<Scalar>(x[k]));
   }
 
   /// acc[c] = value of channel c0 + c, c < K.
   template <int K>
   KOKKOS_INLINE_FUNCTION void accumulate_values(Impl::AxisStencil<Scalar, 0> const (&st)[Dim],
                                                 int c0, Scalar (&acc)[K]) const {
-    for (int c = 0; c < K; ++c) acc[c] = Scalar(0);
     Scalar const* data = m_control_points.data() + c0;
     std::int64_t const C = m_channels;
-    auto visit = [&](Impl::TapWeights<Scalar, Dim, 0> const& w, std::int64_t row) {
+    auto leaf = [&](std::int64_t row, Scalar, Scalar(&v)[K]) {
       Scalar const* p = data + row * C;
-      for (int c = 0; c < K; ++c) acc[c] += w.v * p[c];
+      for (int c = 0; c < K; ++c) v[c] = p[c];
     };
-    Impl::for_each_tap<0, Dim, 0>(st, Impl::unit_tap_weights<Scalar, Dim, 0>(), 0, visit);
+    Impl::contract<0, Dim, 0, K>(st, 0, Scalar(1), leaf, acc);
   }
 
-  /// acc[c] holds value (v), gradient (g) and, for Order 2, Hessian (h, k <= l) of
-  /// channel c0 + c.
+  /// acc[c * E + e], E = Impl::derivative_entries<Dim, Order>: for channel c0 + c,
+  /// the derivative of multi-index e (see Impl::gradient_index, hessian_index).
   template <int K, int Order>
   KOKKOS_INLINE_FUNCTION void accumulate_derivatives(
       Impl::AxisStencil<Scalar, Order> const (&st)[Dim], int c0,
-      Impl::TapWeights<Scalar, Dim, Order> (&acc)[K]) const {
-    for (int c = 0; c < K; ++c) {
-      acc[c].v = Scalar(0);
-      for (int k = 0; k < Dim; ++k) acc[c].g[k] = Scalar(0);
-      for (int k = 0; k < (Order >= 2 ? Dim * Dim : 1); ++k) acc[c].h[k] = Scalar(0);
-    }
+      Scalar (&acc)[K * Impl::derivative_entries<Dim, Order>]) const {
     Scalar const* data = m_control_points.data() + c0;
     std::int64_t const C = m_channels;
-    auto visit = [&](Impl::TapWeights<Scalar, Dim, Order> const& w, std::int64_t row) {
+    auto leaf = [&](std::int64_t row, Scalar, Scalar(&v)[K]) {
       Scalar const* p = data + row * C;
-      for (int c = 0; c < K; ++c) {
-        Scalar const cp = p[c];
-        acc[c].v += w.v * cp;
-        for (int k = 0; k < Dim; ++k) acc[c].g[k] += w.g[k] * cp;
-        if constexpr (Order >= 2)
-          for (int k = 0; k < Dim; ++k)
-            for (int l = k; l < Dim; ++l) acc[c].h[k * Dim + l] += w.h[k * Dim + l] * cp;
-      }
+      for (int c = 0; c < K; ++c) v[c] = p[c];
     };
-    Impl::for_each_tap<0, Dim, Order>(st, Impl::unit_tap_weights<Scalar, Dim, Order>(), 0,
-                                      visit);
+    Impl::contract<0, Dim, Order, K>(st, 0, Scalar(1), leaf, acc);
   }
 
-  /// Adjoint of channels c0..c0+K-1: scatter(row, c0 + c) += w * g[c] for every tap
-  /// (unless Scatter is NoScatter), and gp[k] += sum_taps,c g[c] * dw/dx_k * cp.
+  /// Adjoint of channels c0..c0+K-1: scatter(row, c0 + c) += weight * g[c] for every
+  /// tap (unless Scatter is NoScatter), and gp[k] += d/dx_k of sum_c g[c] value_c.
   template <int K, class Scatter>
   KOKKOS_INLINE_FUNCTION void accumulate_adjoint(Impl::AxisStencil<Scalar, 1> const (&st)[Dim],
                                                  int c0, Scalar const (&g)[K], Scatter& scatter,
                                                  Scalar (&gp)[Dim]) const {
     Scalar const* data = m_control_points.data() + c0;
     std::int64_t const C = m_channels;
-    auto visit = [&](Impl::TapWeights<Scalar, Dim, 1> const& w, std::int64_t row) {
+    // The field projected on g: its leaf is sum_c g[c] cp(row, c) (one "channel").
+    auto leaf = [&](std::int64_t row, Scalar weight, Scalar(&v)[1]) {
       Scalar const* p = data + row * C;
       Scalar s = Scalar(0);
       for (int c = 0; c < K; ++c) {
         s += g[c] * p[c];
-        if constexpr (!std::is_same<Scatter, NoScatter>::value) scatter(row, c0 + c) += w.v * g[c];
+        if constexpr (!std::is_same<Scatter, NoScatter>::value) {
+          scatter(row, c0 + c) += weight * g[c];
+        }
       }
-      for (int k = 0; k < Dim; ++k) gp[k] += w.g[k] * s;
+      v[0] = s;
     };
-    Impl::for_each_tap<0, Dim, 1>(st, Impl::unit_tap_weights<Scalar, Dim, 1>(), 0, visit);
+    Scalar acc[Impl::derivative_entries<Dim, 1>];
+    Impl::contract<0, Dim, 1, 1>(st, 0, Scalar(1), leaf, acc);
+    for (int k = 0; k < Dim; ++k) gp[k] += acc[Impl::gradient_index<Dim, 1>(k)];
   }
 
   /// Calls f(std::integral_constant<int, K>{}, c0) over channel blocks that cover
-  /// 0..C-1: blocks of 8, 4, 3, 2 as the channel count allows, then singles.
-  template <class F>
+  /// 0..C-1: blocks of MaxK (8 or 4), 4, 3, 2 as the channel count allows, then 1.
+  template <int MaxK = 8, class F>
   KOKKOS_INLINE_FUNCTION void for_each_channel_block(F&& f) const {
     int c0 = 0;
-    for (; c0 + 8 <= m_channels; c0 += 8) f(std::integral_constant<int, 8>{}, c0);
-    for (; c0 + 4 <= m_channels; c0 += 4) f(std::integral_constant<int, 4>{}, c0);
-    if (c0 + 3 == m_channels) {
-      f(std::integral_constant<int, 3>{}, c0);
-      return;
+    if constexpr (MaxK >= 8) {
+      for (; c0 + 8 <= m_channels; c0 += 8) f(std::integral_constant<int, 8>{}, c0);
     }
-    for (; c0 + 2 <= m_channels; c0 += 2) f(std::integral_constant<int, 2>{}, c0);
+    if constexpr (MaxK >= 4) {
+      for (; c0 + 4 <= m_channels; c0 += 4) f(std::integral_constant<int, 4>{}, c0);
+    }
+    if constexpr (MaxK >= 3) {
+      if (c0 + 3 == m_channels) {
+        f(std::integral_constant<int, 3>{}, c0);
+        return;
+      }
+    }
+    if constexpr (MaxK >= 2) {
+      for (; c0 + 2 <= m_channels; c0 += 2) f(std::integral_constant<int, 2>{}, c0);
+    }
     for (; c0 < m_channels; ++c0) f(std::integral_constant<int, 1>{}, c0);
   }
+
+  /// Largest channel block for derivatives of `Order`: accumulators grow as
+  /// (Order+1)^Dim per channel, so high orders use small blocks.
+  template <int Order>
+  static constexpr int derivative_block = Order == 0 ? 8 : (Order == 1 ? 4 : (Dim <= 2 ? 4 : 1));
 
  private:
   template <int Order, class Point, class Values, class Gradients, class Hessians>
@@ -211,20 +218,20 @@ class Evaluator {
                                           Hessians& hessians) const {
     Impl::AxisStencil<Scalar, Order> st[Dim];
     stencils(x, st);
-    for_each_channel_block([&](auto block, int c0) {
+    for_each_channel_block<derivative_block<Order>>([&](auto block, int c0) {
       constexpr int K = decltype(block)::value;
-      Impl::TapWeights<Scalar, Dim, Order> acc[K];
+      constexpr int E = Impl::derivative_entries<Dim, Order>;
+      Scalar acc[K * E];
       accumulate_derivatives<K, Order>(st, c0, acc);
       for (int c = 0; c < K; ++c) {
         int const ch = c0 + c;
-        values[ch] = acc[c].v;
-        for (int k = 0; k < Dim; ++k) gradients[ch * Dim + k] = acc[c].g[k];
-        if constexpr (Order >= 2)
+        values[ch] = acc[c * E];
+        for (int k = 0; k < Dim; ++k) gradients[ch * Dim + k] = acc[c * E + Impl::gradient_index<Dim, Order>(k)];
+        if constexpr (Order >= 2) {
           for (int k = 0; k < Dim; ++k)
-            for (int l = k; l < Dim; ++l) {
-              hessians[(ch * Dim + k) * Dim + l] = acc[c].h[k * Dim + l];
-              hessians[(ch * Dim + l) * Dim + k] = acc[c].h[k * Dim + l];
-            }
+            for (int l = 0; l < Dim; ++l)
+              hessians[(ch * Dim + k) * Dim + l] = acc[c * E + Impl::hessian_index<Dim, Order>(k, l)];
+        }
       }
     });
   }
@@ -232,6 +239,7 @@ class Evaluator {
   control_points_type m_control_points;
   Kokkos::Array<Impl::Axis<Scalar>, Dim> m_axes;
   Basis m_basis = Basis::bspline;
+  Impl::BasisMatrix<Scalar> m_matrix = {};
   int m_channels = 0;
 };
 

@@ -21,10 +21,11 @@ struct Axis {
   Scalar scale;         ///< (n-1)/(hi-lo): pixel units per domain unit
 };
 
-/// The four taps of one axis for one coordinate. Tap j weighs control index
-/// start + j (row offset row[j]); w[d][j] is the d-th derivative of that weight with
-/// respect to the coordinate u. Ghost control points are folded into the taps, so
-/// the taps only reference real control points.
+/// The four taps of one axis for one coordinate in interval i: tap j weighs control
+/// index start + j with start = i - 1 (row offset row[j]); w[d][j] is the d-th
+/// derivative of that weight with respect to the coordinate u. Ghost control points
+/// (index -1 and n) are folded into the real taps, so a tap whose index falls
+/// outside [0, n-1] has weight 0 (its row is clamped to a valid one).
 template <class Scalar, int Order>
 struct AxisStencil {
   std::int64_t start;
@@ -38,23 +39,25 @@ struct AxisStencil {
 /// - interval i = clamp(floor(x), 0, n-2), t = x - i (so u = hi is t = 1 of the last
 ///   interval, exactly);
 /// - ghost control points c[-1] = 2c[0] - c[1] and c[n] = 2c[n-1] - c[n-2]
-///   (linear extrapolation) are folded into the real taps;
+///   (linear extrapolation) are folded into the real taps, without branches;
 /// - an axis with n = 1 is constant (weight 1 on its only control point);
 /// - derivative weights are zero where u lies strictly outside [lo, hi] (the value
 ///   is clamped there) and one-sided at u = lo and u = hi exactly.
 /// A NaN coordinate gives NaN weights on valid taps: NaN values, no bad access.
+/// `m` is the basis matrix (BasisMatrix), scaled.
 template <int Order, class Scalar>
-KOKKOS_INLINE_FUNCTION AxisStencil<Scalar, Order> make_axis_stencil(Basis basis,
+KOKKOS_INLINE_FUNCTION AxisStencil<Scalar, Order> make_axis_stencil(BasisMatrix<Scalar> const& m,
                                                                     Axis<Scalar> const& axis,
                                                                     Scalar u) {
   AxisStencil<Scalar, Order> s;
-  for (int d = 0; d <= Order; ++d)
-    for (int j = 0; j < 4; ++j) s.w[d][j] = Scalar(0);
   std::int64_t const n = axis.n;
   if (n == 1) {
-    s.start = 0;
-    for (int j = 0; j < 4; ++j) s.row[j] = 0;
-    s.w[0][0] = Scalar(1);
+    s.start = -1;
+    for (int j = 0; j < 4; ++j) {
+      s.row[j] = 0;
+      for (int d = 0; d <= Order; ++d) s.w[d][j] = Scalar(0);
+    }
+    s.w[0][1] = Scalar(1);
     return s;
   }
   bool const inside = u >= axis.lo && u <= axis.hi;
@@ -66,36 +69,31 @@ KOKKOS_INLINE_FUNCTION AxisStencil<Scalar, Order> make_axis_stencil(Basis basis,
   Scalar const t = x - Scalar(i);
 
   Scalar b[Order + 1][4];
-  basis_weights<Order>(basis, t, b);
+  basis_weights<Order>(m, t, b);
   Scalar const du = inside ? axis.scale : Scalar(0);
-  if constexpr (Order >= 1)
+  if constexpr (Order >= 1) {
     for (int j = 0; j < 4; ++j) b[1][j] *= du;
-  if constexpr (Order >= 2)
-    for (int j = 0; j < 4; ++j) b[2][j] *= du * du;
-
-  // The window of four real control points that covers interval i and its ghosts.
-  std::int64_t const last_start = n >= 4 ? n - 4 : 0;
-  std::int64_t start = i - 1;
-  start = start < 0 ? 0 : (start > last_start ? last_start : start);
-  s.start = start;
-  for (int j = 0; j < 4; ++j) {
-    std::int64_t const index = start + j;
-    s.row[j] = (index < n ? index : n - 1) * axis.stride;  // taps past n-1 weigh 0
   }
+  if constexpr (Order >= 2) {
+    for (int j = 0; j < 4; ++j) b[2][j] *= du * du;
+  }
+
+  // Fold the ghosts: tap 0 is c[-1] when i = 0 and tap 3 is c[n] when i = n-2.
+  bool const lower_ghost = i == 0;
+  bool const upper_ghost = i == n - 2;
+  for (int d = 0; d <= Order; ++d) {
+    Scalar const gl = lower_ghost ? b[d][0] : Scalar(0);
+    Scalar const gu = upper_ghost ? b[d][3] : Scalar(0);
+    s.w[d][0] = b[d][0] - gl;
+    s.w[d][1] = b[d][1] + Scalar(2) * gl - gu;
+    s.w[d][2] = b[d][2] - gl + Scalar(2) * gu;
+    s.w[d][3] = b[d][3] - gu;
+  }
+  s.start = i - 1;
   for (int j = 0; j < 4; ++j) {
-    std::int64_t const index = i - 1 + j;
-    for (int d = 0; d <= Order; ++d) {
-      Scalar const v = b[d][j];
-      if (index < 0) {  // c[-1] = 2 c[0] - c[1]
-        s.w[d][0 - start] += Scalar(2) * v;
-        s.w[d][1 - start] -= v;
-      } else if (index >= n) {  // c[n] = 2 c[n-1] - c[n-2]
-        s.w[d][n - 1 - start] += Scalar(2) * v;
-        s.w[d][n - 2 - start] -= v;
-      } else {
-        s.w[d][index - start] += v;
-      }
-    }
+    std::int64_t index = i - 1 + j;
+    index = index < 0 ? 0 : (index > n - 1 ? n - 1 : index);
+    s.row[j] = index * axis.stride;
   }
   return s;
 }

@@ -19,6 +19,8 @@
 namespace splinegrid::Impl {
 
 /// keys(i) = window_row(point i) * N + i: unique, so sorting them is deterministic.
+/// The window of a point starts at control index start_k = i_k - 1 in [-1, n_k - 2]
+/// per axis; window_row numbers the shifted starts start_k + 1 like control rows.
 template <class EvaluatorType, class Points, class Keys>
 struct WindowKeys {
   using Scalar = typename EvaluatorType::value_type;
@@ -31,9 +33,9 @@ struct WindowKeys {
   KOKKOS_INLINE_FUNCTION void operator()(std::int64_t i) const {
     std::int64_t row = 0;
     for (int k = 0; k < Dim; ++k) {
-      auto const st = make_axis_stencil<0>(eval.basis(), eval.axis(k),
+      auto const st = make_axis_stencil<0>(eval.basis_matrix(), eval.axis(k),
                                            static_cast<Scalar>(points(i, k)));
-      row += st.start * eval.axis(k).stride;
+      row += (st.start + 1) * eval.axis(k).stride;
     }
     keys(i) = row * n_points + i;
   }
@@ -55,7 +57,7 @@ struct SortedWeights {
     std::int64_t const i = keys(j) % n_points;
     perm(j) = i;
     for (int k = 0; k < Dim; ++k) {
-      auto const st = make_axis_stencil<0>(eval.basis(), eval.axis(k),
+      auto const st = make_axis_stencil<0>(eval.basis_matrix(), eval.axis(k),
                                            static_cast<Scalar>(points(i, k)));
       for (int t = 0; t < 4; ++t) weights(j, k, t) = st.w[0][t];
     }
@@ -100,9 +102,9 @@ struct GatherControlPoints {
     for (int k = 0; k < Dim; ++k) {
       auto const& a = eval.axis(k);
       p[k] = (r / a.stride) % a.n;
-      std::int64_t const last_start = a.n >= 4 ? a.n - 4 : 0;
-      lo[k] = p[k] >= 3 ? p[k] - 3 : 0;
-      hi[k] = p[k] < last_start ? p[k] : last_start;
+      // Windows starting at s cover control indices s..s+3, s in [-1, n-2].
+      lo[k] = p[k] - 3 > -1 ? p[k] - 3 : -1;
+      hi[k] = p[k] < a.n - 2 ? p[k] : a.n - 2;
     }
     eval.for_each_channel_block([&](auto block, int c0) {
       constexpr int K = decltype(block)::value;
@@ -111,7 +113,7 @@ struct GatherControlPoints {
       for (int k = 0; k < Dim; ++k) s[k] = lo[k];
       while (true) {
         std::int64_t window = 0;
-        for (int k = 0; k < Dim; ++k) window += s[k] * eval.axis(k).stride;
+        for (int k = 0; k < Dim; ++k) window += (s[k] + 1) * eval.axis(k).stride;
         for (std::int64_t j = begin(window); j < begin(window + 1); ++j) {
           Scalar w = weights(j, 0, p[0] - s[0]);
           for (int k = 1; k < Dim; ++k) w *= weights(j, k, p[k] - s[k]);
