@@ -41,21 +41,24 @@ struct WindowKeys {
   }
 };
 
-/// For sorted position j: the point index and its per-axis tap weights.
-template <class EvaluatorType, class Points, class Keys, class Perm, class Weights>
+/// For sorted position j: the point's per-axis tap weights and its dL/dvalues, so
+/// the gather below reads memory in order.
+template <class EvaluatorType, class Points, class GradValues, class Keys, class Weights,
+          class SortedGradValues>
 struct SortedWeights {
   using Scalar = typename EvaluatorType::value_type;
   static constexpr int Dim = EvaluatorType::dimension;
   EvaluatorType eval;
   Points points;
+  GradValues grad_values;
   Keys keys;
-  Perm perm;
   Weights weights;
+  SortedGradValues sorted_grad_values;
   std::int64_t n_points;
 
   KOKKOS_INLINE_FUNCTION void operator()(std::int64_t j) const {
     std::int64_t const i = keys(j) % n_points;
-    perm(j) = i;
+    for (int c = 0; c < eval.channels(); ++c) sorted_grad_values(j, c) = grad_values(i, c);
     for (int k = 0; k < Dim; ++k) {
       auto const st = make_axis_stencil<0>(eval.basis_matrix(), eval.axis(k),
                                            static_cast<Scalar>(points(i, k)));
@@ -84,15 +87,14 @@ struct BucketBegin {
 
 /// grad(r, c) (+)= sum over windows covering control row r, in lexicographic window
 /// order, and over their points in sorted order, of weight * grad_values(point, c).
-template <class EvaluatorType, class GradValues, class GradControlPoints, class Perm,
-          class Weights, class Begin>
+template <class EvaluatorType, class SortedGradValues, class GradControlPoints, class Weights,
+          class Begin>
 struct GatherControlPoints {
   using Scalar = typename EvaluatorType::value_type;
   static constexpr int Dim = EvaluatorType::dimension;
   EvaluatorType eval;
-  GradValues grad_values;
+  SortedGradValues sorted_grad_values;
   GradControlPoints grad;
-  Perm perm;
   Weights weights;
   Begin begin;
   bool accumulate;
@@ -117,8 +119,7 @@ struct GatherControlPoints {
         for (std::int64_t j = begin(window); j < begin(window + 1); ++j) {
           Scalar w = weights(j, 0, p[0] - s[0]);
           for (int k = 1; k < Dim; ++k) w *= weights(j, k, p[k] - s[k]);
-          std::int64_t const i = perm(j);
-          for (int c = 0; c < K; ++c) acc[c] += w * grad_values(i, c0 + c);
+          for (int c = 0; c < K; ++c) acc[c] += w * sorted_grad_values(j, c0 + c);
         }
         int k = Dim - 1;
         while (k >= 0 && ++s[k] > hi[k]) {
@@ -134,7 +135,7 @@ struct GatherControlPoints {
 };
 
 /// Deterministic control-point gradient (see file comment). Extra memory
-/// O(N · (Dim·4 + 2) + rows). Throws if rows · N does not fit in 64 bits.
+/// O(N · (4·Dim + C + 1) + rows). Throws if rows · N does not fit in 64 bits.
 template <class ExecutionSpace, class EvaluatorType, class Points, class GradValues,
           class GradControlPoints>
 void deterministic_control_point_gradient(ExecutionSpace const& exec, EvaluatorType const& eval,
@@ -149,8 +150,9 @@ void deterministic_control_point_gradient(ExecutionSpace const& exec, EvaluatorT
           "deterministic strategy: control points x points overflows 64-bit sort keys");
   Kokkos::View<std::int64_t*, Memory> keys(
       Kokkos::view_alloc(exec, Kokkos::WithoutInitializing, "splinegrid::adjoint::keys"), n);
-  Kokkos::View<std::int64_t*, Memory> perm(
-      Kokkos::view_alloc(exec, Kokkos::WithoutInitializing, "splinegrid::adjoint::perm"), n);
+  Kokkos::View<Scalar**, Kokkos::LayoutRight, Memory> sorted_grad_values(
+      Kokkos::view_alloc(exec, Kokkos::WithoutInitializing, "splinegrid::adjoint::sorted_grad"),
+      n, grad.extent(1));
   Kokkos::View<Scalar***, Kokkos::LayoutRight, Memory> weights(
       Kokkos::view_alloc(exec, Kokkos::WithoutInitializing, "splinegrid::adjoint::weights"), n,
       EvaluatorType::dimension, 4);
@@ -163,14 +165,15 @@ void deterministic_control_point_gradient(ExecutionSpace const& exec, EvaluatorT
   Kokkos::sort(keys);  // keys are unique, so every correct sort gives the same order
   Kokkos::parallel_for(
       "splinegrid::adjoint::sorted_weights", Policy(exec, 0, n),
-      SortedWeights<EvaluatorType, Points, decltype(keys), decltype(perm), decltype(weights)>{
-          eval, points, keys, perm, weights, n});
+      SortedWeights<EvaluatorType, Points, GradValues, decltype(keys), decltype(weights),
+                    decltype(sorted_grad_values)>{eval, points, grad_values, keys, weights,
+                                                  sorted_grad_values, n});
   Kokkos::parallel_for("splinegrid::adjoint::bucket_begin", Policy(exec, 0, rows + 1),
                        BucketBegin<decltype(keys), decltype(begin)>{keys, begin, n});
   Kokkos::parallel_for(
       "splinegrid::adjoint::gather_control_points", Policy(exec, 0, rows),
-      GatherControlPoints<EvaluatorType, GradValues, GradControlPoints, decltype(perm),
-                          decltype(weights), decltype(begin)>{eval, grad_values, grad, perm,
+      GatherControlPoints<EvaluatorType, decltype(sorted_grad_values), GradControlPoints,
+                          decltype(weights), decltype(begin)>{eval, sorted_grad_values, grad,
                                                               weights, begin, accumulate});
 }
 
