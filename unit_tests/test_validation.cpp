@@ -129,16 +129,18 @@ TEST(Validation, StencilIndexMathIs64Bit) {
   axis.lo = 0;
   axis.hi = 1;
   axis.scale = double(axis.n - 1);
+  axis.boundary = Boundary::linear;
+  axis.extrapolation = Extrapolation::clamp;
   double const u = 2999999990.5 / double(axis.n - 1);  // interval 2999999990
   auto const m = Impl::basis_matrix<double>(Basis::bspline);
   auto const st = Impl::make_axis_stencil<1>(m, axis, u);
-  EXPECT_EQ(st.start, 2999999989LL);
+  EXPECT_EQ(st.window, 2999999990LL);
   for (int j = 0; j < 4; ++j) EXPECT_EQ(st.row[j], (2999999989LL + j) * 2000000000LL);
   double sum = 0;
   for (int j = 0; j < 4; ++j) sum += st.w[0][j];
   EXPECT_NEAR(sum, 1.0, 1e-6);
   auto const last = Impl::make_axis_stencil<1>(m, axis, 1.0);
-  EXPECT_EQ(last.start, axis.n - 3);
+  EXPECT_EQ(last.window, axis.n - 2);
   EXPECT_EQ(last.row[2], (axis.n - 1) * axis.stride);
   EXPECT_EQ(last.row[3], (axis.n - 1) * axis.stride);  // the folded ghost: clamped row
   EXPECT_EQ(last.w[0][3], 0.0);

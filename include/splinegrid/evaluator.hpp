@@ -42,8 +42,9 @@ class Evaluator {
   Evaluator() = default;
   /// Built by Grid::evaluator(); `axes` describe the control points' rows.
   Evaluator(control_points_type control_points, Kokkos::Array<Impl::Axis<Scalar>, Dim> axes,
-            Basis basis)
-      : m_control_points(control_points),
+            Basis basis, Scalar fill_value = Scalar(0))
+      : m_fill_value(fill_value),
+        m_control_points(control_points),
         m_axes(axes),
         m_basis(basis),
         m_matrix(Impl::basis_matrix<Scalar>(basis)),
@@ -142,6 +143,17 @@ class Evaluator {
       for (int c = 0; c < K; ++c) v[c] = p[c];
     };
     Impl::contract<0, Dim, 0, K>(st, 0, Scalar(1), leaf, acc);
+    if (filled(st))
+      for (int c = 0; c < K; ++c) acc[c] += m_fill_value;
+  }
+
+  /// True if the point lies outside the domain of an Extrapolation::fill axis: its
+  /// weights are then all 0 and its value is the fill value.
+  template <int Order>
+  KOKKOS_INLINE_FUNCTION static bool filled(Impl::AxisStencil<Scalar, Order> const (&st)[Dim]) {
+    bool any = false;
+    for (int k = 0; k < Dim; ++k) any = any || st[k].fill;
+    return any;
   }
 
   /// acc[c * E + e], E = Impl::derivative_entries<Dim, Order>: for channel c0 + c,
@@ -157,6 +169,8 @@ class Evaluator {
       for (int c = 0; c < K; ++c) v[c] = p[c];
     };
     Impl::contract<0, Dim, Order, K>(st, 0, Scalar(1), leaf, acc);
+    if (filled(st))
+      for (int c = 0; c < K; ++c) acc[c * Impl::derivative_entries<Dim, Order>] += m_fill_value;
   }
 
   /// Adjoint of channels c0..c0+K-1: scatter(row, c0 + c) += weight * g[c] for every
@@ -236,6 +250,7 @@ class Evaluator {
     });
   }
 
+  Scalar m_fill_value = Scalar(0);
   control_points_type m_control_points;
   Kokkos::Array<Impl::Axis<Scalar>, Dim> m_axes;
   Basis m_basis = Basis::bspline;

@@ -5,6 +5,7 @@
 /// Grid: the control points of a uniform cubic spline over a 1-4D box, with C channels.
 
 #include <splinegrid/basis.hpp>
+#include <splinegrid/boundary.hpp>
 #include <splinegrid/compat.hpp>
 #include <splinegrid/error.hpp>
 #include <splinegrid/evaluator.hpp>
@@ -124,10 +125,32 @@ class Grid {
       a.lo = static_cast<Scalar>(m_domain.lo[k]);
       a.hi = static_cast<Scalar>(m_domain.hi[k]);
       a.scale = static_cast<Scalar>(double(a.n - 1) / (m_domain.hi[k] - m_domain.lo[k]));
+      a.boundary = m_boundaries[k].boundary;
+      a.extrapolation = m_boundaries[k].extrapolation;
       stride *= a.n;
     }
-    return evaluator_type(m_control_points, axes, m_basis);
+    return evaluator_type(m_control_points, axes, m_basis, static_cast<Scalar>(m_fill_value));
   }
+
+  /// Boundary handling of axis k (default: Boundary::linear, Extrapolation::clamp,
+  /// torch-cubic-spline-grids' rules).
+  AxisBoundary const& boundary(int k) const { return m_boundaries.at(static_cast<std::size_t>(k)); }
+
+  /// Sets the boundary handling of axis k. Throws std::invalid_argument for a bad axis.
+  void set_boundary(int k, Boundary boundary, Extrapolation extrapolation) {
+    require(k >= 0 && k < Dim, "splinegrid::Grid::set_boundary",
+            "axis " + std::to_string(k) + " is not in 0.." + std::to_string(Dim - 1));
+    m_boundaries[static_cast<std::size_t>(k)] = AxisBoundary{boundary, extrapolation};
+  }
+
+  /// Sets the same boundary handling on every axis.
+  void set_boundary(Boundary boundary, Extrapolation extrapolation) {
+    for (int k = 0; k < Dim; ++k) set_boundary(k, boundary, extrapolation);
+  }
+
+  /// Value of points outside the domain of an Extrapolation::fill axis (default 0).
+  double fill_value() const { return m_fill_value; }
+  void set_fill_value(double value) { m_fill_value = value; }
 
   /// Copies control points from a host array in torch-cubic-spline-grids' layout:
   /// C order over (C, n_0, ..., n_{Dim-1}). Throws if the size does not match.
@@ -166,6 +189,8 @@ class Grid {
   Basis m_basis;
   Domain<Dim> m_domain;
   std::int64_t m_rows = 0;
+  std::array<AxisBoundary, Dim> m_boundaries{};
+  double m_fill_value = 0.0;
   control_points_type m_control_points;
 };
 

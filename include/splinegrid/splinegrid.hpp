@@ -7,6 +7,7 @@
 #include <splinegrid/config.hpp>
 #include <splinegrid/adjoint.hpp>
 #include <splinegrid/basis.hpp>
+#include <splinegrid/boundary.hpp>
 #include <splinegrid/evaluate.hpp>
 #include <splinegrid/evaluator.hpp>
 #include <splinegrid/grid.hpp>

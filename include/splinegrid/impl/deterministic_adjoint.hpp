@@ -3,9 +3,10 @@
 
 /// @file
 /// Control-point gradient whose bits do not depend on thread count, backend
-/// scheduling or run: points are sorted by the window of control points they touch
-/// (ties by point index), and each control point sums its contributions alone, in
-/// that fixed order. Uses the same axis stencils as forward and fast adjoint.
+/// scheduling or run: points are sorted by the windows of control points their
+/// stencils use (ties by point index), and each control point sums its
+/// contributions alone, in a fixed order. Uses the same axis stencils as forward and
+/// fast adjoint, for every Boundary.
 
 #include <splinegrid/error.hpp>
 #include <splinegrid/impl/axis_stencil.hpp>
@@ -15,12 +16,12 @@
 
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 namespace splinegrid::Impl {
 
-/// keys(i) = window_row(point i) * N + i: unique, so sorting them is deterministic.
-/// The window of a point starts at control index start_k = i_k - 1 in [-1, n_k - 2]
-/// per axis; window_row numbers the shifted starts start_k + 1 like control rows.
+/// keys(i) = window(point i) * N + i: unique, so sorting them is deterministic.
+/// window(point) numbers the tuple of per-axis stencil windows row-major.
 template <class EvaluatorType, class Points, class Keys>
 struct WindowKeys {
   using Scalar = typename EvaluatorType::value_type;
@@ -28,16 +29,17 @@ struct WindowKeys {
   EvaluatorType eval;
   Points points;
   Keys keys;
+  Kokkos::Array<std::int64_t, Dim> window_stride;
   std::int64_t n_points;
 
   KOKKOS_INLINE_FUNCTION void operator()(std::int64_t i) const {
-    std::int64_t row = 0;
+    std::int64_t window = 0;
     for (int k = 0; k < Dim; ++k) {
       auto const st = make_axis_stencil<0>(eval.basis_matrix(), eval.axis(k),
                                            static_cast<Scalar>(points(i, k)));
-      row += (st.start + 1) * eval.axis(k).stride;
+      window += st.window * window_stride[k];
     }
-    keys(i) = row * n_points + i;
+    keys(i) = window * n_points + i;
   }
 };
 
@@ -85,10 +87,48 @@ struct BucketBegin {
   }
 };
 
-/// grad(r, c) (+)= sum over windows covering control row r, in lexicographic window
-/// order, and over their points in sorted order, of weight * grad_values(point, c).
+/// For every axis and control index p, the (window, tap) pairs whose tap weighs p,
+/// sorted: entries[offsets[base_k + p] .. offsets[base_k + p + 1]) hold window*4+tap.
+template <class Memory>
+struct WindowTaps {
+  Kokkos::View<std::int64_t*, Memory> offsets;
+  Kokkos::View<std::int64_t*, Memory> entries;
+};
+
+template <class Memory, class EvaluatorType>
+WindowTaps<Memory> make_window_taps(EvaluatorType const& eval,
+                                    Kokkos::Array<std::int64_t, EvaluatorType::dimension>& base) {
+  std::vector<std::int64_t> offsets, entries;
+  for (int k = 0; k < EvaluatorType::dimension; ++k) {
+    auto const& a = eval.axis(k);
+    std::vector<std::vector<std::int64_t>> lists(static_cast<std::size_t>(a.n));
+    for (std::int64_t v = 0; v < num_windows(a); ++v)
+      for (int j = 0; j < 4; ++j) {
+        std::int64_t const p = window_tap(a, v, j);
+        if (p >= 0) lists[static_cast<std::size_t>(p)].push_back(v * 4 + j);
+      }
+    base[k] = static_cast<std::int64_t>(offsets.size());
+    for (auto const& list : lists) {
+      offsets.push_back(static_cast<std::int64_t>(entries.size()));
+      entries.insert(entries.end(), list.begin(), list.end());
+    }
+    offsets.push_back(static_cast<std::int64_t>(entries.size()));
+  }
+  WindowTaps<Memory> taps{
+      Kokkos::View<std::int64_t*, Memory>("splinegrid::adjoint::tap_offsets", offsets.size()),
+      Kokkos::View<std::int64_t*, Memory>("splinegrid::adjoint::tap_entries", entries.size())};
+  Kokkos::deep_copy(taps.offsets, Kokkos::View<std::int64_t*, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>(
+                                      offsets.data(), offsets.size()));
+  Kokkos::deep_copy(taps.entries, Kokkos::View<std::int64_t*, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>(
+                                      entries.data(), entries.size()));
+  return taps;
+}
+
+/// grad(r, c) (+)= sum over the (window, tap) tuples that weigh control row r, in
+/// lexicographic order, and over their points in sorted order, of
+/// weight * grad_values(point, c).
 template <class EvaluatorType, class SortedGradValues, class GradControlPoints, class Weights,
-          class Begin>
+          class Begin, class Memory>
 struct GatherControlPoints {
   using Scalar = typename EvaluatorType::value_type;
   static constexpr int Dim = EvaluatorType::dimension;
@@ -97,33 +137,43 @@ struct GatherControlPoints {
   GradControlPoints grad;
   Weights weights;
   Begin begin;
+  WindowTaps<Memory> taps;
+  Kokkos::Array<std::int64_t, Dim> base;
+  Kokkos::Array<std::int64_t, Dim> window_stride;
   bool accumulate;
 
   KOKKOS_INLINE_FUNCTION void operator()(std::int64_t r) const {
-    std::int64_t p[Dim], lo[Dim], hi[Dim], s[Dim];
+    std::int64_t first[Dim], last[Dim], e[Dim];
     for (int k = 0; k < Dim; ++k) {
       auto const& a = eval.axis(k);
-      p[k] = (r / a.stride) % a.n;
-      // Windows starting at s cover control indices s..s+3, s in [-1, n-2].
-      lo[k] = p[k] - 3 > -1 ? p[k] - 3 : -1;
-      hi[k] = p[k] < a.n - 2 ? p[k] : a.n - 2;
+      std::int64_t const p = (r / a.stride) % a.n;
+      first[k] = taps.offsets(base[k] + p);
+      last[k] = taps.offsets(base[k] + p + 1);
     }
     eval.for_each_channel_block([&](auto block, int c0) {
       constexpr int K = decltype(block)::value;
       Scalar acc[K];
       for (int c = 0; c < K; ++c) acc[c] = Scalar(0);
-      for (int k = 0; k < Dim; ++k) s[k] = lo[k];
+      for (int k = 0; k < Dim; ++k) {
+        if (first[k] == last[k]) return;  // no window weighs this control point
+        e[k] = first[k];
+      }
       while (true) {
         std::int64_t window = 0;
-        for (int k = 0; k < Dim; ++k) window += (s[k] + 1) * eval.axis(k).stride;
+        int tap[Dim];
+        for (int k = 0; k < Dim; ++k) {
+          std::int64_t const entry = taps.entries(e[k]);
+          window += (entry / 4) * window_stride[k];
+          tap[k] = static_cast<int>(entry % 4);
+        }
         for (std::int64_t j = begin(window); j < begin(window + 1); ++j) {
-          Scalar w = weights(j, 0, p[0] - s[0]);
-          for (int k = 1; k < Dim; ++k) w *= weights(j, k, p[k] - s[k]);
+          Scalar w = weights(j, 0, tap[0]);
+          for (int k = 1; k < Dim; ++k) w *= weights(j, k, tap[k]);
           for (int c = 0; c < K; ++c) acc[c] += w * sorted_grad_values(j, c0 + c);
         }
         int k = Dim - 1;
-        while (k >= 0 && ++s[k] > hi[k]) {
-          s[k] = lo[k];
+        while (k >= 0 && ++e[k] == last[k]) {
+          e[k] = first[k];
           --k;
         }
         if (k < 0) break;
@@ -135,7 +185,8 @@ struct GatherControlPoints {
 };
 
 /// Deterministic control-point gradient (see file comment). Extra memory
-/// O(N · (4·Dim + C + 1) + rows). Throws if rows · N does not fit in 64 bits.
+/// O(N · (4·Dim + C + 1) + windows), windows = prod_k (stencil windows of axis k).
+/// Throws if windows · N does not fit in 64 bits.
 template <class ExecutionSpace, class EvaluatorType, class Points, class GradValues,
           class GradControlPoints>
 void deterministic_control_point_gradient(ExecutionSpace const& exec, EvaluatorType const& eval,
@@ -144,10 +195,18 @@ void deterministic_control_point_gradient(ExecutionSpace const& exec, EvaluatorT
   using Scalar = typename EvaluatorType::value_type;
   using Memory = typename ExecutionSpace::memory_space;
   using Policy = Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>>;
+  constexpr int Dim = EvaluatorType::dimension;
   std::int64_t const n = static_cast<std::int64_t>(points.extent(0));
   std::int64_t const rows = static_cast<std::int64_t>(grad.extent(0));
-  require(n <= 1 || rows <= std::numeric_limits<std::int64_t>::max() / n, "splinegrid::adjoint",
-          "deterministic strategy: control points x points overflows 64-bit sort keys");
+  Kokkos::Array<std::int64_t, Dim> window_stride, base;
+  std::int64_t windows = 1;
+  for (int k = Dim - 1; k >= 0; --k) {
+    window_stride[k] = windows;
+    windows *= num_windows(eval.axis(k));
+  }
+  require(n <= 1 || windows <= std::numeric_limits<std::int64_t>::max() / n, "splinegrid::adjoint",
+          "deterministic strategy: windows x points overflows 64-bit sort keys");
+  auto const taps = make_window_taps<Memory>(eval, base);
   Kokkos::View<std::int64_t*, Memory> keys(
       Kokkos::view_alloc(exec, Kokkos::WithoutInitializing, "splinegrid::adjoint::keys"), n);
   Kokkos::View<Scalar**, Kokkos::LayoutRight, Memory> sorted_grad_values(
@@ -158,9 +217,10 @@ void deterministic_control_point_gradient(ExecutionSpace const& exec, EvaluatorT
       EvaluatorType::dimension, 4);
   Kokkos::View<std::int64_t*, Memory> begin(
       Kokkos::view_alloc(exec, Kokkos::WithoutInitializing, "splinegrid::adjoint::begin"),
-      rows + 1);
+      windows + 1);
   Kokkos::parallel_for("splinegrid::adjoint::window_keys", Policy(exec, 0, n),
-                       WindowKeys<EvaluatorType, Points, decltype(keys)>{eval, points, keys, n});
+                       WindowKeys<EvaluatorType, Points, decltype(keys)>{eval, points, keys,
+                                                                         window_stride, n});
   exec.fence();
   Kokkos::sort(keys);  // keys are unique, so every correct sort gives the same order
   Kokkos::parallel_for(
@@ -168,13 +228,13 @@ void deterministic_control_point_gradient(ExecutionSpace const& exec, EvaluatorT
       SortedWeights<EvaluatorType, Points, GradValues, decltype(keys), decltype(weights),
                     decltype(sorted_grad_values)>{eval, points, grad_values, keys, weights,
                                                   sorted_grad_values, n});
-  Kokkos::parallel_for("splinegrid::adjoint::bucket_begin", Policy(exec, 0, rows + 1),
+  Kokkos::parallel_for("splinegrid::adjoint::bucket_begin", Policy(exec, 0, windows + 1),
                        BucketBegin<decltype(keys), decltype(begin)>{keys, begin, n});
   Kokkos::parallel_for(
       "splinegrid::adjoint::gather_control_points", Policy(exec, 0, rows),
       GatherControlPoints<EvaluatorType, decltype(sorted_grad_values), GradControlPoints,
-                          decltype(weights), decltype(begin)>{eval, sorted_grad_values, grad,
-                                                              weights, begin, accumulate});
+                          decltype(weights), decltype(begin), Memory>{
+          eval, sorted_grad_values, grad, weights, begin, taps, base, window_stride, accumulate});
 }
 
 }  // namespace splinegrid::Impl
