@@ -11,6 +11,7 @@
 #include <splinegrid/evaluate.hpp>
 #include <splinegrid/evaluator.hpp>
 #include <splinegrid/grid.hpp>
+#include <splinegrid/interpolate.hpp>
 #include <splinegrid/version.hpp>
 
 #endif

@@ -25,9 +25,29 @@ struct CaseResult {
 
 namespace detail {
 
-inline std::optional<Basis> torch_basis(std::string const& kind) {
-  if (kind == "bspline") return Basis::bspline;
-  if (kind == "catmull_rom") return Basis::catmull_rom;
+/// How a kind is built: basis, per-axis boundary and extrapolation, and whether
+/// the data are samples to interpolate (true) or control points (false).
+struct KindSetup {
+  Basis basis;
+  Boundary boundary;
+  Extrapolation extrapolation;
+  bool interpolating;
+};
+
+inline std::optional<KindSetup> kind_setup(std::string const& kind) {
+  if (kind == "bspline") return KindSetup{Basis::bspline, Boundary::linear, Extrapolation::clamp, false};
+  if (kind == "catmull_rom")
+    return KindSetup{Basis::catmull_rom, Boundary::linear, Extrapolation::clamp, false};
+  auto interp = [](Boundary b, Extrapolation e) { return KindSetup{Basis::bspline, b, e, true}; };
+  if (kind == "natural") return interp(Boundary::natural, Extrapolation::extend);
+  if (kind == "not_a_knot") return interp(Boundary::not_a_knot, Extrapolation::extend);
+  if (kind == "prefiltered_mirror") return interp(Boundary::mirror, Extrapolation::extend);
+  if (kind == "prefiltered_reflect") return interp(Boundary::reflect, Extrapolation::extend);
+  if (kind == "prefiltered_wrap") return interp(Boundary::wrap, Extrapolation::extend);
+  if (kind == "prefiltered_nearest") return interp(Boundary::nearest, Extrapolation::extend);
+  if (kind == "prefiltered_grid_constant")
+    return interp(Boundary::grid_constant, Extrapolation::extend);
+  if (kind == "prefiltered_constant") return interp(Boundary::mirror, Extrapolation::fill);
   return std::nullopt;
 }
 
@@ -71,24 +91,38 @@ struct Comparison {
 };
 
 template <class ExecutionSpace, class Scalar, int Dim>
-CaseResult run_torch_kind(ReferenceCase const& c, Basis basis) {
+CaseResult run_kind(ReferenceCase const& c, KindSetup const& setup) {
   using Memory = typename ExecutionSpace::memory_space;
   std::array<std::int64_t, Dim> resolution;
   for (int k = 0; k < Dim; ++k) resolution[k] = c.resolution[k];
-  Grid<Scalar, Dim, Memory> grid(resolution, c.channels, basis);
+  Grid<Scalar, Dim, Memory> grid(resolution, c.channels, setup.basis);
+  grid.set_boundary(setup.boundary, setup.extrapolation);
   std::vector<Scalar> data(c.data.begin(), c.data.end());
   grid.copy_from_channel_first(data);
 
   ExecutionSpace exec;
+  Comparison cmp;
+  double const tol = c.tolerance();
+  if (setup.interpolating) {
+    interpolate(exec, grid, grid.control_points());  // in place: samples -> coefficients
+    exec.fence();
+    if (!c.coefficients.empty()) {
+      std::vector<Scalar> const got = grid.copy_to_channel_first();
+      cmp.add("coefficients", std::vector<double>(got.begin(), got.end()), c.coefficients, tol);
+    }
+  }
   auto points = to_device<Scalar, Memory>(c.points, c.npoints, Dim, "points");
   auto weights = to_device<Scalar, Memory>(c.weights, c.npoints, c.channels, "weights");
   Kokkos::View<Scalar**, Kokkos::LayoutRight, Memory> values("values", c.npoints, c.channels);
   evaluate(exec, grid, points, values);
   exec.fence();
-
-  Comparison cmp;
-  double const tol = c.tolerance();
   cmp.add("values", to_host(values), c.values, tol);
+  if (!c.derivatives.empty()) {
+    Kokkos::View<Scalar***, Kokkos::LayoutRight, Memory> grads("grads", c.npoints, c.channels, Dim);
+    evaluate_gradients(exec, grid, points, values, grads);
+    auto const h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace{}, grads);
+    cmp.add("derivatives", std::vector<double>(h.data(), h.data() + h.size()), c.derivatives, tol);
+  }
   for (AdjointStrategy strategy : {AdjointStrategy::fast, AdjointStrategy::deterministic}) {
     bool const fast = strategy == AdjointStrategy::fast;
     typename Grid<Scalar, Dim, Memory>::control_points_type grad_cp("grad_cp",
@@ -99,6 +133,7 @@ CaseResult run_torch_kind(ReferenceCase const& c, Basis basis) {
     AdjointOptions options;
     options.strategy = strategy;
     adjoint(exec, grid, points, weights, grad_cp, grad_points, options);
+    if (setup.interpolating) interpolate_adjoint(exec, grid, grad_cp, grad_cp);
     exec.fence();
     std::vector<Scalar> gd = grid.to_channel_first(grad_cp);
     cmp.add(fast ? "grad_data" : "grad_data[det]", std::vector<double>(gd.begin(), gd.end()),
@@ -110,8 +145,8 @@ CaseResult run_torch_kind(ReferenceCase const& c, Basis basis) {
 
 template <class ExecutionSpace, class Scalar, int Dim>
 CaseResult run_typed(ReferenceCase const& c) {
-  if (auto basis = torch_basis(c.kind)) return run_torch_kind<ExecutionSpace, Scalar, Dim>(c, *basis);
-  return {false, "kind '" + c.kind + "' is not supported yet"};
+  if (auto setup = kind_setup(c.kind)) return run_kind<ExecutionSpace, Scalar, Dim>(c, *setup);
+  return {false, "kind '" + c.kind + "' is not supported"};
 }
 
 template <class ExecutionSpace, class Scalar>
@@ -127,8 +162,9 @@ CaseResult run_scalar(ReferenceCase const& c) {
 
 }  // namespace detail
 
-/// Runs case `c` on ExecutionSpace in the case's dtype and compares values,
-/// grad_data and grad_points (both adjoint strategies) at the case's tolerance.
+/// Runs case `c` on ExecutionSpace in the case's dtype and compares coefficients,
+/// values, derivatives, grad_data and grad_points (both adjoint strategies) at the
+/// case's tolerance.
 template <class ExecutionSpace>
 CaseResult check_case(ReferenceCase const& c) {
   try {
