@@ -39,7 +39,8 @@ struct AdjointOptions {
 namespace Impl {
 
 /// Per point: dL/dx into grad_points and, with a scatter view, dL/dc into it.
-template <class EvaluatorType, class Points, class GradValues, class ScatterViewType,
+/// Torch: see Evaluator::stencils.
+template <bool Torch, class EvaluatorType, class Points, class GradValues, class ScatterViewType,
           class GradPoints>
 struct AdjointKernel {
   using Scalar = typename EvaluatorType::value_type;
@@ -56,7 +57,7 @@ struct AdjointKernel {
     Scalar x[Dim];
     for (int k = 0; k < Dim; ++k) x[k] = points(i, k);
     AxisStencil<Scalar, 1> st[Dim];
-    eval.stencils(x, st);
+    eval.template stencils<1, Torch>(x, st);
     Scalar gp[Dim] = {};
     if constexpr (with_scatter) {
       auto access = scatter.access();
@@ -86,12 +87,18 @@ template <class ExecutionSpace, class EvaluatorType, class Points, class GradVal
 void launch_adjoint(ExecutionSpace const& exec, EvaluatorType const& eval, Points const& points,
                     GradValues const& grad_values, ScatterViewType const& scatter,
                     GradPoints const& grad_points, bool with_grad_points) {
-  Kokkos::parallel_for(
-      "splinegrid::adjoint",
-      Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>>(
-          exec, 0, static_cast<std::int64_t>(points.extent(0))),
-      AdjointKernel<EvaluatorType, Points, GradValues, ScatterViewType, GradPoints>{
-          eval, points, grad_values, scatter, grad_points, with_grad_points});
+  using Policy = Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>>;
+  Policy const policy(exec, 0, static_cast<std::int64_t>(points.extent(0)));
+  if (eval.torch_rules())
+    Kokkos::parallel_for(
+        "splinegrid::adjoint", policy,
+        AdjointKernel<true, EvaluatorType, Points, GradValues, ScatterViewType, GradPoints>{
+            eval, points, grad_values, scatter, grad_points, with_grad_points});
+  else
+    Kokkos::parallel_for(
+        "splinegrid::adjoint", policy,
+        AdjointKernel<false, EvaluatorType, Points, GradValues, ScatterViewType, GradPoints>{
+            eval, points, grad_values, scatter, grad_points, with_grad_points});
 }
 
 /// Fast strategy: per-thread copies (ScatterView duplication) where Kokkos uses them

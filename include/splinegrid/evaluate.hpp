@@ -13,8 +13,8 @@
 namespace splinegrid {
 namespace Impl {
 
-/// values(i, c) = grid(points(i, :)) for channel c.
-template <class EvaluatorType, class Points, class Values>
+/// values(i, c) = grid(points(i, :)) for channel c. Torch: see Evaluator::stencils.
+template <bool Torch, class EvaluatorType, class Points, class Values>
 struct EvaluateValues {
   using Scalar = typename EvaluatorType::value_type;
   static constexpr int Dim = EvaluatorType::dimension;
@@ -26,7 +26,7 @@ struct EvaluateValues {
     Scalar x[Dim];
     for (int k = 0; k < Dim; ++k) x[k] = points(i, k);
     AxisStencil<Scalar, 0> st[Dim];
-    eval.stencils(x, st);
+    eval.template stencils<0, Torch>(x, st);
     eval.for_each_channel_block([&](auto block, int c0) {
       constexpr int K = decltype(block)::value;
       Scalar acc[K];
@@ -114,12 +114,16 @@ std::enable_if_t<Kokkos::is_execution_space<ExecutionSpace>::value> evaluate(
     Points const& points, Values const& values) {
   Compat::ScopedRegion region("splinegrid::evaluate");
   Impl::check_evaluate_arguments<ExecutionSpace>("splinegrid::evaluate", grid, points, values);
-  using Kernel = Impl::EvaluateValues<typename Grid<Scalar, Dim, MemorySpace>::evaluator_type,
-                                      Points, Values>;
-  Kokkos::parallel_for("splinegrid::evaluate",
-                       Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>>(
-                           exec, 0, static_cast<std::int64_t>(points.extent(0))),
-                       Kernel{grid.evaluator(), points, values});
+  using Evaluator = typename Grid<Scalar, Dim, MemorySpace>::evaluator_type;
+  using Policy = Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>>;
+  Policy const policy(exec, 0, static_cast<std::int64_t>(points.extent(0)));
+  auto const eval = grid.evaluator();
+  if (eval.torch_rules())
+    Kokkos::parallel_for("splinegrid::evaluate", policy,
+                         Impl::EvaluateValues<true, Evaluator, Points, Values>{eval, points, values});
+  else
+    Kokkos::parallel_for("splinegrid::evaluate", policy,
+                         Impl::EvaluateValues<false, Evaluator, Points, Values>{eval, points, values});
 }
 
 /// evaluate() on the grid's default execution space.

@@ -124,12 +124,29 @@ class Evaluator {
 
   // ---- building blocks shared with the batched kernels ---------------------------
 
-  /// Per-axis stencils of point x.
-  template <int Order, class Point>
+  /// Per-axis stencils of point x. With Torch = true, assumes torch_rules() (every
+  /// axis Boundary::linear without fill), which lets kernels drop the general code.
+  template <int Order, bool Torch = false, class Point>
   KOKKOS_INLINE_FUNCTION void stencils(Point const& x,
                                        Impl::AxisStencil<Scalar, Order> (&st)[Dim]) const {
+    for (int k = 0; k < Dim; ++k) {
+      if constexpr (Torch) {
+        st[k] = Impl::linear_axis_stencil<Order, false>(m_matrix, m_axes[k],
+                                                        static_cast<Scalar>(x[k]));
+      } else {
+        st[k] = Impl::make_axis_stencil<Order>(m_matrix, m_axes[k], static_cast<Scalar>(x[k]));
+      }
+    }
+  }
+
+  /// True if every axis uses Boundary::linear and none uses Extrapolation::fill
+  /// (torch-cubic-spline-grids' rules, possibly with extension): the kernels then
+  /// take a specialised path.
+  bool torch_rules() const {
     for (int k = 0; k < Dim; ++k)
-      st[k] = Impl::make_axis_stencil<Order>(m_matrix, m_axes[k], static_cast<Scalar>(x[k]));
+      if (m_axes[k].boundary != Boundary::linear || m_axes[k].extrapolation == Extrapolation::fill)
+        return false;
+    return true;
   }
 
   /// acc[c] = value of channel c0 + c, c < K.

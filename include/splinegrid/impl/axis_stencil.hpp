@@ -117,6 +117,63 @@ KOKKOS_INLINE_FUNCTION std::int64_t window_tap(Axis<Scalar> const& a, std::int64
   return v + j < a.n ? v + j : -1;  // folded: window = first of four control points
 }
 
+/// Stencil of Boundary::linear (torch-cubic-spline-grids' rule), the hot path: no
+/// branches but the uniform ones. See make_axis_stencil. MayFill = false compiles
+/// the Extrapolation::fill handling out (for grids without fill axes).
+template <int Order, bool MayFill = true, class Scalar>
+KOKKOS_FORCEINLINE_FUNCTION AxisStencil<Scalar, Order> linear_axis_stencil(
+    BasisMatrix<Scalar> const& m, Axis<Scalar> const& axis, Scalar u) {
+  AxisStencil<Scalar, Order> s;
+  std::int64_t const n = axis.n;
+  bool const extend = axis.extrapolation == Extrapolation::extend;
+  s.fill = MayFill && axis.extrapolation == Extrapolation::fill && (u < axis.lo || u > axis.hi);
+  Scalar const keep = s.fill ? Scalar(0) : Scalar(1);
+  if (n == 1) {
+    s.window = 0;
+    for (int j = 0; j < 4; ++j) {
+      s.row[j] = 0;
+      for (int d = 0; d <= Order; ++d) s.w[d][j] = Scalar(0);
+    }
+    s.w[0][1] = keep;
+    return s;
+  }
+  bool const inside = u >= axis.lo && u <= axis.hi;
+  Scalar const xmax = Scalar(n - 1);
+  Scalar const x = (u - axis.lo) * axis.scale;
+  Scalar const xc = x < Scalar(0) ? Scalar(0) : (x > xmax ? xmax : x);  // NaN stays NaN
+  std::int64_t i = xc >= Scalar(1) ? static_cast<std::int64_t>(xc) : 0;  // NaN -> 0
+  i = i > n - 2 ? n - 2 : i;
+  Scalar const t = (extend ? x : xc) - Scalar(i);
+
+  Scalar b[Order + 1][4];
+  basis_weights<Order>(m, t, b);
+  Scalar const du = (extend || inside) && !s.fill ? axis.scale : Scalar(0);
+  if constexpr (Order >= 1) {
+    for (int j = 0; j < 4; ++j) b[1][j] *= du;
+  }
+  if constexpr (Order >= 2) {
+    for (int j = 0; j < 4; ++j) b[2][j] *= du * du;
+  }
+  // Fold the ghosts: tap 0 is c[-1] when i = 0, tap 3 is c[n] when i = n-2.
+  bool const lower_ghost = i == 0;
+  bool const upper_ghost = i == n - 2;
+  for (int d = 0; d <= Order; ++d) {
+    Scalar const gl = lower_ghost ? b[d][0] : Scalar(0);
+    Scalar const gu = upper_ghost ? b[d][3] : Scalar(0);
+    s.w[d][0] = keep * (b[d][0] - gl);
+    s.w[d][1] = keep * (b[d][1] + Scalar(2) * gl - gu);
+    s.w[d][2] = keep * (b[d][2] - gl + Scalar(2) * gu);
+    s.w[d][3] = keep * (b[d][3] - gu);
+  }
+  s.window = i;
+  for (int j = 0; j < 4; ++j) {
+    std::int64_t index = i - 1 + j;
+    index = index < 0 ? 0 : (index > n - 1 ? n - 1 : index);
+    s.row[j] = index * axis.stride;
+  }
+  return s;
+}
+
 /// Builds the stencil of coordinate `u` on `axis`:
 /// - x = (u - lo)(n-1)/(hi-lo) is the pixel coordinate; Extrapolation::clamp clamps
 ///   it to [0, n-1] (derivatives 0 strictly outside, one-sided on the boundary),
@@ -132,6 +189,7 @@ template <int Order, class Scalar>
 KOKKOS_INLINE_FUNCTION AxisStencil<Scalar, Order> make_axis_stencil(BasisMatrix<Scalar> const& m,
                                                                     Axis<Scalar> const& axis,
                                                                     Scalar u) {
+  if (axis.boundary == Boundary::linear) return linear_axis_stencil<Order>(m, axis, u);
   AxisStencil<Scalar, Order> s;
   std::int64_t const n = axis.n;
   Boundary const boundary = axis.boundary;
@@ -143,20 +201,10 @@ KOKKOS_INLINE_FUNCTION AxisStencil<Scalar, Order> make_axis_stencil(BasisMatrix<
   Scalar const xc = x < Scalar(0) ? Scalar(0) : (x > xmax ? xmax : x);  // NaN stays NaN
   Scalar const du = (extend || inside) && !s.fill ? axis.scale : Scalar(0);
 
-  if (boundary == Boundary::linear && n == 1) {
-    s.window = 0;
-    for (int j = 0; j < 4; ++j) {
-      s.row[j] = 0;
-      for (int d = 0; d <= Order; ++d) s.w[d][j] = Scalar(0);
-    }
-    s.w[0][1] = s.fill ? Scalar(0) : Scalar(1);
-    return s;
-  }
-
   // Interval and local coordinate.
   std::int64_t i;
   Scalar t;
-  if (boundary == Boundary::linear || boundary == Boundary::not_a_knot) {
+  if (boundary == Boundary::not_a_knot) {
     i = xc >= Scalar(1) ? static_cast<std::int64_t>(xc) : 0;  // NaN -> 0
     i = i > n - 2 ? n - 2 : i;
     i = i < 0 ? 0 : i;  // n = 1
@@ -185,27 +233,6 @@ KOKKOS_INLINE_FUNCTION AxisStencil<Scalar, Order> make_axis_stencil(BasisMatrix<
     for (int j = 0; j < 4; ++j) b[2][j] *= du * du;
   }
   Scalar const keep = s.fill ? Scalar(0) : Scalar(1);
-
-  if (boundary == Boundary::linear) {
-    // Fast path without branches: tap 0 is c[-1] when i = 0, tap 3 is c[n] when i = n-2.
-    bool const lower_ghost = i == 0;
-    bool const upper_ghost = i == n - 2;
-    for (int d = 0; d <= Order; ++d) {
-      Scalar const gl = lower_ghost ? b[d][0] : Scalar(0);
-      Scalar const gu = upper_ghost ? b[d][3] : Scalar(0);
-      s.w[d][0] = keep * (b[d][0] - gl);
-      s.w[d][1] = keep * (b[d][1] + Scalar(2) * gl - gu);
-      s.w[d][2] = keep * (b[d][2] - gl + Scalar(2) * gu);
-      s.w[d][3] = keep * (b[d][3] - gu);
-    }
-    s.window = i;
-    for (int j = 0; j < 4; ++j) {
-      std::int64_t index = i - 1 + j;
-      index = index < 0 ? 0 : (index > n - 1 ? n - 1 : index);
-      s.row[j] = index * axis.stride;
-    }
-    return s;
-  }
 
   if (is_index_mapped(boundary)) {
     s.window = i;
