@@ -82,7 +82,7 @@ class Evaluator {
       constexpr int K = decltype(block)::value;
       Scalar acc[K];
       accumulate_values<K>(st, c0, acc);
-      for (int c = 0; c < K; ++c) values[c0 + c] = acc[c];
+      for (int c = 0; c < K && c0 + c < m_channels; ++c) values[c0 + c] = acc[c];  // bound: see derivatives()
     });
   }
 
@@ -113,7 +113,7 @@ class Evaluator {
     for_each_channel_block([&](auto block, int c0) {
       constexpr int K = decltype(block)::value;
       Scalar g[K];
-      for (int c = 0; c < K; ++c) g[c] = grad_values[c0 + c];
+      for (int c = 0; c < K; ++c) g[c] = c0 + c < m_channels ? grad_values[c0 + c] : Scalar(0);
       accumulate_adjoint<K>(st, c0, g, scatter, gp);
     });
     for (int k = 0; k < Dim; ++k) grad_point[k] = gp[k];
@@ -254,7 +254,7 @@ class Evaluator {
       constexpr int E = Impl::derivative_entries<Dim, Order>;
       Scalar acc[K * E];
       accumulate_derivatives<K, Order>(st, c0, acc);
-      for (int c = 0; c < K; ++c) {
+      for (int c = 0; c < K && c0 + c < m_channels; ++c) {  // the explicit bound keeps compilers from warning about user arrays of exactly C
         int const ch = c0 + c;
         values[ch] = acc[c * E];
         for (int k = 0; k < Dim; ++k) gradients[ch * Dim + k] = acc[c * E + Impl::gradient_index<Dim, Order>(k)];
