@@ -15,9 +15,7 @@
 
 namespace splinegrid::Compat {
 
-/// True for Kokkos 4.0 and newer, where math functions live in namespace Kokkos.
-inline constexpr bool kokkos_math_in_kokkos_namespace = KOKKOS_VERSION >= 40000;
-
+// Math functions: namespace Kokkos from 4.0, Kokkos::Experimental in 3.x.
 #if KOKKOS_VERSION >= 40000
 using Kokkos::cos;
 using Kokkos::exp;
