@@ -184,7 +184,7 @@ std::enable_if_t<Kokkos::is_execution_space<ExecutionSpace>::value> adjoint(
   }
   if (with_cp)
     Impl::deterministic_control_point_gradient(exec, eval, points, grad_values,
-                                               grad_control_points, true);
+                                               grad_control_points);
   if (with_points)
     Impl::launch_adjoint(exec, eval, points, grad_values, static_cast<void*>(nullptr),
                          grad_points, true);

@@ -124,7 +124,7 @@ WindowTaps<Memory> make_window_taps(EvaluatorType const& eval,
   return taps;
 }
 
-/// grad(r, c) (+)= sum over the (window, tap) tuples that weigh control row r, in
+/// grad(r, c) += sum over the (window, tap) tuples that weigh control row r, in
 /// lexicographic order, and over their points in sorted order, of
 /// weight * grad_values(point, c).
 template <class EvaluatorType, class SortedGradValues, class GradControlPoints, class Weights,
@@ -140,7 +140,6 @@ struct GatherControlPoints {
   WindowTaps<Memory> taps;
   Kokkos::Array<std::int64_t, Dim> base;
   Kokkos::Array<std::int64_t, Dim> window_stride;
-  bool accumulate;
 
   KOKKOS_INLINE_FUNCTION void operator()(std::int64_t r) const {
     std::int64_t first[Dim], last[Dim], e[Dim];
@@ -178,20 +177,19 @@ struct GatherControlPoints {
         }
         if (k < 0) break;
       }
-      for (int c = 0; c < K; ++c)
-        grad(r, c0 + c) = accumulate ? grad(r, c0 + c) + acc[c] : acc[c];
+      for (int c = 0; c < K; ++c) grad(r, c0 + c) += acc[c];
     });
   }
 };
 
-/// Deterministic control-point gradient (see file comment). Extra memory
+/// Deterministic control-point gradient (see file comment), added into `grad`. Extra memory
 /// O(N · (4·Dim + C + 1) + windows), windows = prod_k (stencil windows of axis k).
 /// Throws if windows · N does not fit in 64 bits.
 template <class ExecutionSpace, class EvaluatorType, class Points, class GradValues,
           class GradControlPoints>
 void deterministic_control_point_gradient(ExecutionSpace const& exec, EvaluatorType const& eval,
                                           Points const& points, GradValues const& grad_values,
-                                          GradControlPoints const& grad, bool accumulate) {
+                                          GradControlPoints const& grad) {
   using Scalar = typename EvaluatorType::value_type;
   using Memory = typename ExecutionSpace::memory_space;
   using Policy = Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>>;
@@ -234,7 +232,7 @@ void deterministic_control_point_gradient(ExecutionSpace const& exec, EvaluatorT
       "splinegrid::adjoint::gather_control_points", Policy(exec, 0, rows),
       GatherControlPoints<EvaluatorType, decltype(sorted_grad_values), GradControlPoints,
                           decltype(weights), decltype(begin), Memory>{
-          eval, sorted_grad_values, grad, weights, begin, taps, base, window_stride, accumulate});
+          eval, sorted_grad_values, grad, weights, begin, taps, base, window_stride});
 }
 
 }  // namespace splinegrid::Impl
