@@ -62,6 +62,8 @@ class Grid {
   /// (rows, C) control points, channels contiguous.
   using control_points_type = Kokkos::View<Scalar**, Kokkos::LayoutRight, MemorySpace>;
   using evaluator_type = Evaluator<Scalar, Dim, MemorySpace>;
+  /// Resolutions of all axes.
+  using resolution_type = std::array<std::int64_t, Dim>;
   static constexpr int dimension = Dim;
 
   /// Creates a grid with all control points zero. Throws std::invalid_argument if a
@@ -106,6 +108,22 @@ class Grid {
 
   /// The control points, (rows, C), LayoutRight; write to them freely.
   control_points_type const& control_points() const { return m_control_points; }
+
+  /// A grid of the same shape, basis, domain and boundaries whose control points are
+  /// `control_points` (shared, not copied); e.g. to evaluate a search direction or a
+  /// gradient as a field. Throws if the extents differ from (rows, C).
+  Grid with_control_points(control_points_type const& control_points) const {
+    require(static_cast<std::int64_t>(control_points.extent(0)) == m_rows &&
+                static_cast<int>(control_points.extent(1)) == m_channels,
+            "splinegrid::Grid::with_control_points",
+            "control_points must have extents (" + std::to_string(m_rows) + ", " +
+                std::to_string(m_channels) + "), got (" +
+                std::to_string(control_points.extent(0)) + ", " +
+                std::to_string(control_points.extent(1)) + ")");
+    Grid copy(*this);
+    copy.m_control_points = control_points;
+    return copy;
+  }
 
   /// Linear row of control point (i_0, ..., i_{Dim-1}).
   std::int64_t row(std::array<std::int64_t, Dim> const& index) const {
