@@ -85,17 +85,19 @@ struct AdamUpdate {
   }
 };
 
-/// inverse(r, c) = 1 / (data(r) + inverse(r, c)) where that sum is > 0, else 1: the
-/// Jacobi preconditioner from the data and penalty diagonals.
+/// inverse(r, c) = 1 / (data(r) + inverse(r, c)) where that sum is > 0, else 1 (or
+/// its square root): preconditioner scalings from the data and penalty diagonals.
 template <class Vector, class Matrix>
 struct InvertDiagonal {
   Vector data;
   Matrix inverse;
+  bool square_root;
   KOKKOS_INLINE_FUNCTION void operator()(std::int64_t r) const {
     using Scalar = typename Matrix::non_const_value_type;
     for (std::int64_t c = 0; c < static_cast<std::int64_t>(inverse.extent(1)); ++c) {
       Scalar const d = data(r) + inverse(r, c);
-      inverse(r, c) = d > Scalar(0) ? Scalar(1) / d : Scalar(1);
+      Scalar const e = square_root ? Compat::sqrt(d) : d;
+      inverse(r, c) = d > Scalar(0) ? Scalar(1) / e : Scalar(1);
     }
   }
 };
