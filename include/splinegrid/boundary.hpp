@@ -93,6 +93,14 @@ inline Boundary boundary_from_string(std::string const& name) {
   throw std::invalid_argument("splinegrid::boundary_from_string: unknown boundary '" + name + "'");
 }
 
+/// Parses an extrapolation name (to_string's); throws std::invalid_argument.
+inline Extrapolation extrapolation_from_string(std::string const& name) {
+  for (Extrapolation e : {Extrapolation::clamp, Extrapolation::extend, Extrapolation::fill})
+    if (name == to_string(e)) return e;
+  throw std::invalid_argument("splinegrid::extrapolation_from_string: unknown extrapolation '" +
+                              name + "'");
+}
+
 }  // namespace splinegrid
 
 #endif
