@@ -31,7 +31,7 @@ configure() {  # build-dir flavour [cmake args...]
   local prefix
   prefix=$(kokkos_prefix "$flavour")
   cmake -S . -B "$dir" -G Ninja -Wno-dev -DCMAKE_PREFIX_PATH="$prefix" \
-    -DSplineGrid_ENABLE_MPI=ON \
+    -DSplineGrid_ENABLE_MPI=ON -DSplineGrid_ENABLE_HDF5=ON \
     -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" "$@"
 }
 
