@@ -2,7 +2,7 @@
 # Developer entry point. Every verb bootstraps its dependencies first
 # (tools/bootstrap-deps.sh: apt packages + Kokkos cached under $SPLINEGRID_CACHE).
 #
-#   tools/dev.sh demo [args]     build and run the main job (the demo fit)
+#   tools/dev.sh demo [args]     build and run the main job (2-rank MPI fit of the demo dataset)
 #   tools/dev.sh test            build everything and run the whole test suite (CTest)
 #   tools/dev.sh bench [args]    build and run the Google Benchmark perf tests
 #   tools/dev.sh install-test    install into build/install and build+run cmake/install_test
@@ -37,9 +37,20 @@ configure() {  # build-dir flavour [cmake args...]
 
 case $verb in
   demo)
+    # The main job: a 2-rank MPI fit of the built-in demo dataset (noisy samples of
+    # a smooth 2D function), a grid file and a PNG plot, then info and eval on it.
     configure build host
-    cmake --build build -j "$jobs" --target splinegrid_demo
-    build/bin/splinegrid_demo "$@"
+    cmake --build build -j "$jobs" --target splinegrid_cli
+    mkdir -p build/demo
+    mpi_flags=(--oversubscribe)
+    [ "$(id -u)" = 0 ] && mpi_flags+=(--allow-run-as-root)
+    OMP_NUM_THREADS=1 mpirun -np 2 "${mpi_flags[@]}" build/bin/splinegrid fit \
+      --resolution 12,12 --method lsq --lambda 1e-3 \
+      --output build/demo/grid.h5 --plot build/demo/fit.png "$@"
+    build/bin/splinegrid info build/demo/grid.h5
+    printf 'x,y\n0.5,0.5\n0.25,0.75\n0.9,0.1\n' > build/demo/points.csv
+    build/bin/splinegrid eval --grid build/demo/grid.h5 --points build/demo/points.csv --derivatives
+    echo "demo: grid build/demo/grid.h5, plot build/demo/fit.png"
     ;;
   test)
     configure build host
