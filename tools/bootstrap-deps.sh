@@ -27,7 +27,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # --- 1. apt packages -------------------------------------------------------------
 apt_packages=(g++ cmake ninja-build pkg-config dpkg-dev xz-utils
               libgtest-dev libgmock-dev libbenchmark-dev
-              libopenmpi-dev openmpi-bin libhdf5-dev libpng-dev doxygen)
+              libopenmpi-dev openmpi-bin libhdf5-dev libpng-dev doxygen clang)
 for f in "${flavours[@]}"; do
   [ "$f" = hip ] && apt_packages+=(hipcc libamdhip64-dev rocm-device-libs)
 done
@@ -77,6 +77,8 @@ build_flavour() {
   case $flavour in
     host)
       kflags=(-DKokkos_ENABLE_SERIAL=ON -DKokkos_ENABLE_OPENMP=ON) ;;
+    host-checked)  # every View access bounds-checked (sanitizer stage)
+      kflags=(-DKokkos_ENABLE_SERIAL=ON -DKokkos_ENABLE_OPENMP=ON -DKokkos_ENABLE_DEBUG_BOUNDS_CHECK=ON) ;;
     cuda)
       (cd "$work/kokkos-src" && patch -p1 -s < "$here/kokkos-patches/cuda13.patch")
       cxx="$work/kokkos-src/bin/nvcc_wrapper"
@@ -89,7 +91,7 @@ build_flavour() {
       (cd "$work/kokkos-src" && patch -p1 -s < "$here/kokkos-patches/hip-gfx90a.patch")
       cxx=hipcc
       kflags=(-DKokkos_ENABLE_SERIAL=ON -DKokkos_ENABLE_HIP=ON -DKokkos_ARCH_VEGA90A=ON) ;;
-    *) log "unknown flavour '$flavour' (host, cuda, hip)"; exit 2 ;;
+    *) log "unknown flavour '$flavour' (host, host-checked, cuda, hip)"; exit 2 ;;
   esac
   log "building Kokkos 3.4.01 ($flavour) into $prefix"
   cmake -S "$work/kokkos-src" -B "$work/kokkos-build" -G Ninja -Wno-dev \

@@ -20,10 +20,10 @@ namespace splinegrid {
 /// Options of AdamFit.
 struct AdamOptions {
   double learning_rate = 1e-2;  ///< step size, in control-point value units
-  double beta1 = 0.9;
-  double beta2 = 0.999;
-  double epsilon = 1e-8;
-  std::int64_t iterations = 1000;
+  double beta1 = 0.9;              ///< decay of the first-moment average
+  double beta2 = 0.999;            ///< decay of the second-moment average
+  double epsilon = 1e-8;           ///< added to sqrt(v) against division by zero
+  std::int64_t iterations = 1000;  ///< steps to take
   /// Observations per step over all processes (each process takes its share);
   /// 0 or >= the total: full batch (deterministic gradient).
   std::int64_t batch_size = 0;
@@ -38,9 +38,11 @@ struct AdamOptions {
 template <class ObjectiveType>
 class AdamFit {
  public:
-  using matrix_type = typename ObjectiveType::matrix_type;
-  using flat_type = typename ObjectiveType::flat_type;
+  using matrix_type = typename ObjectiveType::matrix_type;  ///< (rows, C) control-point matrices
+  using flat_type = typename ObjectiveType::flat_type;      ///< such a matrix as one vector
 
+  /// Checks the options (messages start with the fit function's name) and allocates
+  /// the solver state; the objective's grid holds the starting point.
   AdamFit(ObjectiveType const& objective, AdamOptions const& options = {})
       : m_objective(objective), m_options(options),
         m_schedule(options.batch_size == 0 || options.batch_size >= objective.total_size(),
@@ -96,10 +98,12 @@ class AdamFit {
     return true;
   }
 
+  /// True once the tolerance was reached.
   bool converged() const {
     return m_iteration > 0 && m_options.tolerance > 0 &&
            m_gradient_norm <= m_options.tolerance * m_first_gradient_norm;
   }
+  /// True when iterate() has nothing left to do.
   bool done() const { return converged() || m_iteration >= m_options.iterations; }
 
   /// Loss and gradient norm are those of the last step's batch, before its update.
@@ -111,6 +115,7 @@ class AdamFit {
     return p;
   }
 
+  /// Iterates until done() or the callback returns false; returns the report.
   FitReport run(FitCallback const& callback = {}) {
     Compat::ScopedRegion region("splinegrid::fit_adam");
     std::string reason;
@@ -142,6 +147,7 @@ class AdamFit {
     return s;
   }
 
+  /// Continues from state(); the grid must hold the control points saved with it.
   void restore(OptimizerState const& s) {
     constexpr char const* fn = "splinegrid::AdamFit::restore";
     Impl::check_method(s, "adam", fn);

@@ -30,7 +30,7 @@ enum class AdjointStrategy {
 
 /// Options of adjoint().
 struct AdjointOptions {
-  AdjointStrategy strategy = AdjointStrategy::fast;
+  AdjointStrategy strategy = AdjointStrategy::fast;  ///< see AdjointStrategy
   /// false: grad_control_points is overwritten; true: the gradient is added to it
   /// (e.g. to sum mini-batches). grad_points is always overwritten.
   bool accumulate = false;

@@ -55,8 +55,8 @@ enum class Extrapolation {
 
 /// Boundary handling of one axis.
 struct AxisBoundary {
-  Boundary boundary = Boundary::linear;
-  Extrapolation extrapolation = Extrapolation::clamp;
+  Boundary boundary = Boundary::linear;                ///< ghost rule at both ends
+  Extrapolation extrapolation = Extrapolation::clamp;  ///< coordinates outside the domain
 };
 
 /// Name of a boundary ("linear", "not_a_knot", "mirror", "reflect", "wrap",

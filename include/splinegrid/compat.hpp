@@ -53,6 +53,7 @@ int concurrency(ExecutionSpace const& exec) {
 /// RAII profiling region (Kokkos::Profiling::ScopedRegion exists only from 4.x).
 class ScopedRegion {
  public:
+  /// Pushes the region `name`; the destructor pops it.
   explicit ScopedRegion(std::string const& name) { Kokkos::Profiling::pushRegion(name); }
   ~ScopedRegion() { Kokkos::Profiling::popRegion(); }
   ScopedRegion(ScopedRegion const&) = delete;

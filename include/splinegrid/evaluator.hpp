@@ -33,11 +33,12 @@ class Evaluator {
                 "splinegrid::Evaluator: Scalar must be float or double");
 
  public:
-  using value_type = Scalar;
-  using memory_space = MemorySpace;
+  using value_type = Scalar;         ///< float or double
+  using memory_space = MemorySpace;  ///< where the control points live
+  /// Read-only (rows, C) control points.
   using control_points_type =
       Kokkos::View<Scalar const**, Kokkos::LayoutRight, MemorySpace>;
-  static constexpr int dimension = Dim;
+  static constexpr int dimension = Dim;  ///< number of axes
 
   Evaluator() = default;
   /// Built by Grid::evaluator(); `axes` describe the control points' rows.

@@ -43,10 +43,10 @@ struct FitReport {
 /// count, named vectors (host copies, in double so float state round-trips exactly)
 /// and named scalars. The control points themselves live in the grid.
 struct OptimizerState {
-  std::string method;
-  std::int64_t iteration = 0;
-  std::map<std::string, std::vector<double>> vectors;
-  std::map<std::string, double> scalars;
+  std::string method;                                  ///< "lsq", "adam" or "lbfgs"
+  std::int64_t iteration = 0;                          ///< iterations done
+  std::map<std::string, std::vector<double>> vectors;  ///< named solver vectors
+  std::map<std::string, double> scalars;               ///< named solver scalars
 };
 
 namespace Impl {

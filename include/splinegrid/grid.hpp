@@ -24,8 +24,8 @@ namespace splinegrid {
 /// Axis-aligned box [lo_k, hi_k] per axis; the default is the unit box [0,1]^Dim.
 template <int Dim>
 struct Domain {
-  std::array<double, Dim> lo;
-  std::array<double, Dim> hi;
+  std::array<double, Dim> lo;  ///< lower end per axis (control point 0)
+  std::array<double, Dim> hi;  ///< upper end per axis (control point n_k - 1)
 
   /// The unit box [0,1]^Dim.
   static Domain unit() {
@@ -56,15 +56,15 @@ class Grid {
                 "splinegrid::Grid: MemorySpace must be a Kokkos memory space");
 
  public:
-  using value_type = Scalar;
-  using memory_space = MemorySpace;
-  using execution_space = typename MemorySpace::execution_space;
+  using value_type = Scalar;            ///< float or double
+  using memory_space = MemorySpace;     ///< where the control points live
+  using execution_space = typename MemorySpace::execution_space;  ///< the default space
   /// (rows, C) control points, channels contiguous.
   using control_points_type = Kokkos::View<Scalar**, Kokkos::LayoutRight, MemorySpace>;
-  using evaluator_type = Evaluator<Scalar, Dim, MemorySpace>;
+  using evaluator_type = Evaluator<Scalar, Dim, MemorySpace>;  ///< see evaluator()
   /// Resolutions of all axes.
   using resolution_type = std::array<std::int64_t, Dim>;
-  static constexpr int dimension = Dim;
+  static constexpr int dimension = Dim;  ///< number of axes
 
   /// Creates a grid with all control points zero. Throws std::invalid_argument if a
   /// resolution is < 1, channels < 1, a domain bound is not finite or lo >= hi, or the
@@ -103,7 +103,9 @@ class Grid {
   std::int64_t num_control_points() const { return m_rows; }
   /// Number of channels C.
   int channels() const { return m_channels; }
+  /// The spline basis.
   Basis basis() const { return m_basis; }
+  /// The box the control points span.
   Domain<Dim> const& domain() const { return m_domain; }
 
   /// The control points, (rows, C), LayoutRight; write to them freely.
@@ -168,6 +170,7 @@ class Grid {
 
   /// Value of points outside the domain of an Extrapolation::fill axis (default 0).
   double fill_value() const { return m_fill_value; }
+  /// Sets the value of points outside a fill axis's domain.
   void set_fill_value(double value) { m_fill_value = value; }
 
   /// Copies control points from a host array in torch-cubic-spline-grids' layout:

@@ -42,22 +42,23 @@ inline constexpr int grid_file_format_version = 1;
 
 /// A grid file's contents on the host, independent of D and Scalar.
 struct GridFileData {
-  int dimension = 0;
-  int channels = 0;
-  std::vector<std::int64_t> resolution;
-  std::vector<double> domain_lo, domain_hi;
-  Basis basis = Basis::bspline;
-  std::vector<Boundary> boundary;
-  std::vector<Extrapolation> extrapolation;
-  double fill_value = 0;
-  std::string scalar = "float64";
-  std::string library_version;
-  int format_version = grid_file_format_version;
+  int dimension = 0;                        ///< D, 1..4
+  int channels = 0;                         ///< C >= 1
+  std::vector<std::int64_t> resolution;     ///< n_k per axis
+  std::vector<double> domain_lo;            ///< domain lower ends per axis
+  std::vector<double> domain_hi;            ///< domain upper ends per axis
+  Basis basis = Basis::bspline;             ///< spline basis
+  std::vector<Boundary> boundary;           ///< per-axis ghost rule
+  std::vector<Extrapolation> extrapolation; ///< per-axis extrapolation
+  double fill_value = 0;                    ///< value outside fill axes
+  std::string scalar = "float64";           ///< in-memory type of the grid saved
+  std::string library_version;              ///< version of the writer (read only)
+  int format_version = grid_file_format_version;  ///< schema version (read only)
   /// rows x C, row-major (rows in the grid's order, channels innermost).
   std::vector<double> control_points;
   /// Solver state and the fit set-up it belongs to, for checkpoints.
   std::optional<OptimizerState> checkpoint;
-  std::string checkpoint_fingerprint;
+  std::string checkpoint_fingerprint;  ///< identifies the fit set-up a checkpoint belongs to
 };
 
 /// Writes `data` to `path` atomically: to a temporary file in the same directory,

@@ -25,7 +25,7 @@ namespace splinegrid {
 /// Options of LbfgsFit.
 struct LbfgsOptions {
   int history = 10;                  ///< correction pairs kept (m)
-  std::int64_t max_iterations = 200;
+  std::int64_t max_iterations = 200;  ///< iteration limit
   /// Stop when ||gradient|| <= tolerance · ||first gradient||.
   double tolerance = 1e-8;
   int max_line_search = 30;          ///< function evaluations per line search
@@ -36,10 +36,12 @@ struct LbfgsOptions {
 template <class ObjectiveType>
 class LbfgsFit {
  public:
-  using matrix_type = typename ObjectiveType::matrix_type;
-  using flat_type = typename ObjectiveType::flat_type;
-  using Scalar = typename matrix_type::non_const_value_type;
+  using matrix_type = typename ObjectiveType::matrix_type;  ///< (rows, C) control-point matrices
+  using flat_type = typename ObjectiveType::flat_type;      ///< such a matrix as one vector
+  using Scalar = typename matrix_type::non_const_value_type;  ///< float or double
 
+  /// Checks the options (messages start with the fit function's name) and allocates
+  /// the solver state; the objective's grid holds the starting point.
   LbfgsFit(ObjectiveType const& objective, LbfgsOptions const& options = {})
       : m_objective(objective), m_options(options) {
     constexpr char const* fn = "splinegrid::fit_lbfgs";
@@ -125,14 +127,17 @@ class LbfgsFit {
     return true;
   }
 
+  /// True once the tolerance was reached.
   bool converged() const {
     return m_started && m_gradient_norm <= m_options.tolerance * m_first_gradient_norm;
   }
+  /// True when iterate() has nothing left to do.
   bool done() const {
     return converged() || m_line_search_failed || m_stalled ||
            m_iteration >= m_options.max_iterations;
   }
 
+  /// Iteration, objective and gradient norm relative to the first one.
   FitProgress progress() const {
     FitProgress p;
     p.iteration = m_iteration;
@@ -141,6 +146,7 @@ class LbfgsFit {
     return p;
   }
 
+  /// Iterates until done() or the callback returns false; returns the report.
   FitReport run(FitCallback const& callback = {}) {
     Compat::ScopedRegion region("splinegrid::fit_lbfgs");
     std::string reason;
@@ -182,6 +188,7 @@ class LbfgsFit {
     return st;
   }
 
+  /// Continues from state(); the grid must hold the control points saved with it.
   void restore(OptimizerState const& st) {
     constexpr char const* fn = "splinegrid::LbfgsFit::restore";
     Impl::check_method(st, "lbfgs", fn);

@@ -49,7 +49,7 @@ enum class Preconditioner {
 /// Options of fit_least_squares() / LeastSquaresFit.
 struct LeastSquaresOptions {
   Penalty penalty{};          ///< smoothness (lambda) and ridge weights, >= 0
-  std::int64_t max_iterations = 1000;
+  std::int64_t max_iterations = 1000;  ///< CG iteration limit
   /// Stop when ||b - N c|| <= tolerance · ||b|| (b = A^T W y).
   double tolerance = 1e-10;
   /// Start from the grid's current control points (false: from zero).
@@ -60,7 +60,7 @@ struct LeastSquaresOptions {
   /// Recompute the residual from scratch every this many iterations (limits the
   /// drift of the recursive residual; 0 = never).
   std::int64_t residual_replacement = 50;
-  Preconditioner preconditioner = Preconditioner::tensor;
+  Preconditioner preconditioner = Preconditioner::tensor;  ///< see Preconditioner
 };
 
 /// A least-squares fit in progress; writes its iterate into the grid's control
@@ -70,9 +70,9 @@ template <class Scalar, int Dim, class MemorySpace,
           class ExecutionSpace = typename MemorySpace::execution_space>
 class LeastSquaresFit {
  public:
-  using grid_type = Grid<Scalar, Dim, MemorySpace>;
-  using matrix_type = typename grid_type::control_points_type;
-  using observations_type = Observations<Scalar, Dim, MemorySpace>;
+  using grid_type = Grid<Scalar, Dim, MemorySpace>;                 ///< the fitted grid's type
+  using matrix_type = typename grid_type::control_points_type;      ///< (rows, C) vectors
+  using observations_type = Observations<Scalar, Dim, MemorySpace>;  ///< the data's type
 
   /// Checks the arguments (messages start "splinegrid::fit_least_squares"), forms the
   /// right-hand side and the preconditioner, and the initial residual.
@@ -162,9 +162,11 @@ class LeastSquaresFit {
     return report;
   }
 
+  /// True once the relative residual reached the tolerance.
   bool converged() const {
     return m_relative_residual <= m_options.tolerance || (m_breakdown && m_rz == 0);
   }
+  /// True when iterate() has nothing left to do.
   bool done() const {
     return converged() || m_breakdown || m_iteration >= m_options.max_iterations;
   }
@@ -198,6 +200,7 @@ class LeastSquaresFit {
     return data + Impl::consistent(*m_comm, KokkosBlas::dot(flat(x), flat(m_z)));
   }
 
+  /// Iteration, loss() and relative residual.
   FitProgress progress() const {
     FitProgress p;
     p.iteration = m_iteration;
@@ -229,9 +232,9 @@ class LeastSquaresFit {
     update_measure();
   }
 
-  std::int64_t iteration() const { return m_iteration; }
-  double relative_residual() const { return m_relative_residual; }
-  grid_type const& grid() const { return m_grid; }
+  std::int64_t iteration() const { return m_iteration; }               ///< CG iterations done
+  double relative_residual() const { return m_relative_residual; }     ///< ||r|| / ||b||
+  grid_type const& grid() const { return m_grid; }                     ///< the fitted grid
 
   /// out = (A^T W A + P) v, summed over the processes.
   void apply(matrix_type const& v, matrix_type const& out) const {

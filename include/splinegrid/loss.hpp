@@ -16,6 +16,7 @@ namespace splinegrid {
 /// (value - target)^2: with it, the gradient fitters minimise the same objective as
 /// fit_least_squares().
 struct SquaredLoss {
+  /// Loss of `value` against `target`; `grad` = its derivative in `value`.
   template <class Scalar>
   KOKKOS_INLINE_FUNCTION Scalar operator()(Scalar value, Scalar target, Scalar& grad) const {
     Scalar const r = value - target;
@@ -27,7 +28,8 @@ struct SquaredLoss {
 /// Huber's robust loss scaled to match SquaredLoss near 0: r^2 for |r| <= delta,
 /// 2 delta |r| - delta^2 beyond (linear growth: outliers pull with bounded force).
 struct HuberLoss {
-  double delta = 1.0;
+  double delta = 1.0;  ///< where the quadratic part ends
+  /// Loss of `value` against `target`; `grad` = its derivative in `value`.
   template <class Scalar>
   KOKKOS_INLINE_FUNCTION Scalar operator()(Scalar value, Scalar target, Scalar& grad) const {
     Scalar const r = value - target;

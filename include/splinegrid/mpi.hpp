@@ -33,6 +33,7 @@ enum class MpiReduction {
 /// use it for other collectives concurrently with a fit).
 class MpiCommunicator : public Communicator {
  public:
+  /// Wraps `comm` (MPI must be initialised); throws std::invalid_argument otherwise.
   explicit MpiCommunicator(MPI_Comm comm = MPI_COMM_WORLD,
                            MpiReduction reduction = MpiReduction::deterministic);
   int rank() const override { return m_rank; }
@@ -41,6 +42,7 @@ class MpiCommunicator : public Communicator {
   void sum(float* data, std::size_t n) const override;
   void max(double& value) const override;
   std::string describe() const override;
+  /// The wrapped MPI communicator.
   MPI_Comm comm() const { return m_comm; }
 
   /// This rank's share [begin, end) of `total` items split as evenly as possible in

@@ -26,15 +26,19 @@
 
 namespace splinegrid {
 
+/// A fitting objective (see the file comment): a loss over observations plus the
+/// penalty, and its gradient by adjoint(). Holds the grid (shallow) it fits.
 template <class Scalar, int Dim, class MemorySpace, class Loss = SquaredLoss,
           class ExecutionSpace = typename MemorySpace::execution_space>
 class Objective {
  public:
-  using grid_type = Grid<Scalar, Dim, MemorySpace>;
-  using execution_space = ExecutionSpace;
+  using grid_type = Grid<Scalar, Dim, MemorySpace>;  ///< the fitted grid's type
+  using execution_space = ExecutionSpace;             ///< where kernels run
+  /// Control-point-shaped (rows, C) matrices: positions, gradients.
   using matrix_type = typename grid_type::control_points_type;
-  using observations_type = Observations<Scalar, Dim, MemorySpace>;
-  using index_type = Kokkos::View<std::int64_t*, MemorySpace>;
+  using observations_type = Observations<Scalar, Dim, MemorySpace>;  ///< the data's type
+  using index_type = Kokkos::View<std::int64_t*, MemorySpace>;        ///< mini-batch indices
+  /// A control-point matrix seen as one vector (for KokkosBlas).
   using flat_type = Kokkos::View<Scalar*, MemorySpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
 
   /// Checks the observations and penalty (messages name `function`).
@@ -52,8 +56,11 @@ class Objective {
         grid.num_control_points(), grid.channels());
   }
 
+  /// The grid being fitted.
   grid_type const& grid() const { return m_grid; }
+  /// The processes the data term is summed over.
   Communicator const& communicator() const { return *m_comm; }
+  /// The execution space instance the kernels run on.
   ExecutionSpace const& exec() const { return m_exec; }
   /// Observations on this process.
   std::int64_t local_size() const { return m_data.size(); }

@@ -22,12 +22,13 @@ namespace splinegrid {
 /// each process holds its own share; N may then be 0 on some processes but not on all.
 template <class Scalar, int Dim, class MemorySpace>
 struct Observations {
-  using matrix_type = Kokkos::View<Scalar**, Kokkos::LayoutRight, MemorySpace>;
-  using vector_type = Kokkos::View<Scalar*, MemorySpace>;
-  matrix_type points;
-  matrix_type values;
-  vector_type weights;
+  using matrix_type = Kokkos::View<Scalar**, Kokkos::LayoutRight, MemorySpace>;  ///< (N, k)
+  using vector_type = Kokkos::View<Scalar*, MemorySpace>;                      ///< (N)
+  matrix_type points;   ///< (N, Dim) coordinates
+  matrix_type values;   ///< (N, C) targets
+  vector_type weights;  ///< (N) weights >= 0, or empty for all 1
 
+  /// N, the observations on this process.
   std::int64_t size() const { return static_cast<std::int64_t>(points.extent(0)); }
 };
 

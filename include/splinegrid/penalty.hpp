@@ -27,6 +27,7 @@ struct Penalty {
   double smoothness = 0.0;  ///< weight of sum_k ||D2_k c||^2
   double ridge = 0.0;       ///< weight of ||c||^2 (Tikhonov)
 
+  /// True if any weight is non-zero.
   bool active() const { return smoothness != 0.0 || ridge != 0.0; }
 };
 

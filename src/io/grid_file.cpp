@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -166,6 +167,8 @@ std::string read_string_attribute(std::string const& path, hid_t where, char con
     return out;
   }
   std::size_t const size = H5Tget_size(type.get());
+  if (size == 0 || size > (1u << 20))
+    fail(path, std::string("attribute '") + name + "' has an implausible string size");
   std::vector<char> buffer(size + 1, '\0');
   Handle memtype(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(memtype.get(), size + 1);
@@ -220,8 +223,25 @@ std::vector<double> read_dataset(std::string const& path, hid_t where, char cons
   Handle type(H5Dget_type(set.get()), H5Tclose);
   if (H5Tget_class(type.get()) != H5T_FLOAT && H5Tget_class(type.get()) != H5T_INTEGER)
     fail(path, std::string("dataset '") + name + "' is not numeric");
-  std::size_t count = 1;
-  for (hsize_t x : dims) count *= static_cast<std::size_t>(x);
+  // Never trust sizes from the file with an allocation: uncompressed data must fit in
+  // the file; filtered (compressed) data is capped at 2^28 values.
+  double count_d = 1;
+  for (hsize_t x : dims) count_d *= static_cast<double>(x);
+  double budget = double(1 << 28);
+  {
+    Handle dcpl(H5Dget_create_plist(set.get()), H5Pclose);
+    hid_t const file = H5Iget_file_id(where);
+    hsize_t file_size = 0;
+    if (file >= 0) {
+      H5Fget_filesize(file, &file_size);
+      H5Fclose(file);
+    }
+    if (dcpl.valid() && H5Pget_nfilters(dcpl.get()) == 0)
+      budget = std::min(budget, double(file_size) / double(H5Tget_size(type.get())) + 1);
+  }
+  if (count_d > budget)
+    fail(path, std::string("dataset '") + name + "' claims more values than the file holds");
+  std::size_t const count = static_cast<std::size_t>(count_d);
   std::vector<double> values(count);
   if (count > 0 &&
       H5Dread(set.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)
