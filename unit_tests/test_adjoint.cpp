@@ -128,7 +128,7 @@ template <class ExecutionSpace, int Dim>
 void check_deterministic_bits(std::array<std::int64_t, Dim> const& res, int channels) {
   auto const a = deterministic_gradient<ExecutionSpace, Dim>(res, channels);
   auto const b = deterministic_gradient<ExecutionSpace, Dim>(res, channels);
-  auto const serial = deterministic_gradient<Kokkos::Serial, Dim>(res, channels);
+  auto const serial = deterministic_gradient<ReferenceSpace, Dim>(res, channels);
   EXPECT_TRUE(bitwise_equal(a, b)) << "two runs differ";
   EXPECT_TRUE(bitwise_equal(a, serial)) << ExecutionSpace::name() << " differs from Serial";
 }

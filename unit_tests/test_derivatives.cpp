@@ -133,13 +133,13 @@ TYPED_TEST(Derivatives, GradientIsZeroAlongClampedAxes) { check_clamped_gradient
 template <class ExecutionSpace, int Dim>
 std::vector<double> values_on(std::array<std::int64_t, Dim> const& res) {
   ExecutionSpace exec;
-  auto grid = random_grid<Kokkos::Serial, Dim>(res, 5, Basis::catmull_rom, 71);
+  auto grid = random_grid<ReferenceSpace, Dim>(res, 5, Basis::catmull_rom, 71);
   auto cp = host_vector(grid.control_points());
   Grid<double, Dim, typename ExecutionSpace::memory_space> g(res, 5, Basis::catmull_rom);
   auto h = Kokkos::create_mirror_view(g.control_points());
   std::copy(cp.begin(), cp.end(), h.data());
   Kokkos::deep_copy(g.control_points(), h);
-  auto points_serial = random_matrix<Kokkos::Serial>(1000, Dim, -0.1, 1.1, 72);
+  auto points_serial = random_matrix<ReferenceSpace>(1000, Dim, -0.1, 1.1, 72);
   Matrix<ExecutionSpace> points("points", 1000, Dim), values("values", 1000, 5);
   auto hp = Kokkos::create_mirror_view(points);
   Kokkos::deep_copy(hp, points_serial);
@@ -151,7 +151,7 @@ std::vector<double> values_on(std::array<std::int64_t, Dim> const& res) {
 template <class ExecutionSpace, int Dim>
 void check_backend_matches_serial(std::array<std::int64_t, Dim> const& res) {
   auto const a = values_on<ExecutionSpace, Dim>(res);
-  auto const b = values_on<Kokkos::Serial, Dim>(res);
+  auto const b = values_on<ReferenceSpace, Dim>(res);
   ASSERT_EQ(a.size(), b.size());
   for (std::size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-14 * (1 + std::fabs(b[i])));
 }

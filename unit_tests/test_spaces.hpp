@@ -19,6 +19,14 @@ namespace splinegrid::test {
 
 using ExecutionSpaces = ::testing::Types<SPLINEGRID_EXECUTION_SPACES>;
 
+/// The space other backends are compared with: Serial (one thread) where Kokkos has
+/// it, else the host space (e.g. the OpenMP-only Kokkos of the sanitizer stage).
+#ifdef KOKKOS_ENABLE_SERIAL
+using ReferenceSpace = Kokkos::Serial;
+#else
+using ReferenceSpace = Kokkos::DefaultHostExecutionSpace;
+#endif
+
 template <class ExecutionSpace>
 using Matrix = Kokkos::View<double**, Kokkos::LayoutRight, typename ExecutionSpace::memory_space>;
 

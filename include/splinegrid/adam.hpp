@@ -118,21 +118,10 @@ class AdamFit {
   /// Iterates until done() or the callback returns false; returns the report.
   FitReport run(FitCallback const& callback = {}) {
     Compat::ScopedRegion region("splinegrid::fit_adam");
-    std::string reason;
-    while (iterate()) {
-      if (callback && !callback(progress())) {
-        reason = "callback";
-        break;
-      }
-    }
-    FitReport report;
-    report.iterations = m_iteration;
-    report.loss = m_loss;
-    report.measure = m_gradient_norm;
-    report.converged = converged();
-    report.stop_reason = !reason.empty() ? reason : report.converged ? "tolerance" : "max_iterations";
-    return report;
+    bool const stopped = Impl::iterate_to_end(*this, callback);
+    return Impl::make_report(progress(), converged(), stopped, "max_iterations");
   }
+
 
   /// Moments, step count and the batch-order position (the iteration).
   OptimizerState state() const {

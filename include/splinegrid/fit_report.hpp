@@ -76,6 +76,28 @@ void import_view(OptimizerState const& state, std::string const& name, ViewType 
   Kokkos::deep_copy(view, host);
 }
 
+/// Runs solver.iterate() until it returns false, passing solver.progress() to the
+/// callback after each iteration; returns true if the callback stopped the fit.
+template <class Solver>
+bool iterate_to_end(Solver& solver, FitCallback const& callback) {
+  while (solver.iterate())
+    if (callback && !callback(solver.progress())) return true;
+  return false;
+}
+
+/// The report of a stopped solver: its progress, convergence and why it stopped
+/// (`stopped_by_callback`, else converged -> "tolerance", else `otherwise`).
+inline FitReport make_report(FitProgress const& progress, bool converged, bool stopped_by_callback,
+                             std::string const& otherwise) {
+  FitReport report;
+  report.iterations = progress.iteration;
+  report.loss = progress.loss;
+  report.measure = progress.measure;
+  report.converged = converged;
+  report.stop_reason = stopped_by_callback ? "callback" : converged ? "tolerance" : otherwise;
+  return report;
+}
+
 inline double import_scalar(OptimizerState const& state, std::string const& name,
                             char const* function) {
   auto it = state.scalars.find(name);

@@ -149,26 +149,14 @@ class LbfgsFit {
   /// Iterates until done() or the callback returns false; returns the report.
   FitReport run(FitCallback const& callback = {}) {
     Compat::ScopedRegion region("splinegrid::fit_lbfgs");
-    std::string reason;
-    while (iterate()) {
-      if (callback && !callback(progress())) {
-        reason = "callback";
-        break;
-      }
-    }
+    bool const stopped = Impl::iterate_to_end(*this, callback);
     if (!m_started) start();
-    FitReport report;
-    report.iterations = m_iteration;
-    report.loss = m_f;
-    report.measure = progress().measure;
-    report.converged = converged();
-    report.stop_reason = !reason.empty()        ? reason
-                         : report.converged     ? "tolerance"
-                         : m_line_search_failed ? "line_search"
-                         : m_stalled            ? "stalled"
-                                                : "max_iterations";
-    return report;
+    return Impl::make_report(progress(), converged(), stopped,
+                             m_line_search_failed ? "line_search"
+                             : m_stalled          ? "stalled"
+                                                  : "max_iterations");
   }
+
 
   /// History, gradient and counters (with the grid's control points: the position).
   OptimizerState state() const {

@@ -143,24 +143,13 @@ class LeastSquaresFit {
   /// Iterates until converged, max_iterations, or the callback returns false.
   FitReport run(FitCallback const& callback = {}) {
     Compat::ScopedRegion region(fn);
-    std::string reason;
-    while (iterate()) {
-      if (callback && !callback(progress())) {
-        reason = "callback";
-        break;
-      }
-    }
-    FitReport report;
-    report.iterations = m_iteration;
-    report.loss = exact_loss();
-    report.measure = m_relative_residual;
-    report.converged = converged();
-    report.stop_reason = !reason.empty() ? reason
-                         : report.converged ? "tolerance"
-                         : m_breakdown      ? "breakdown"
-                                            : "max_iterations";
-    return report;
+    bool const stopped = Impl::iterate_to_end(*this, callback);
+    FitProgress final_progress = progress();
+    final_progress.loss = exact_loss();
+    return Impl::make_report(final_progress, converged(), stopped,
+                             m_breakdown ? "breakdown" : "max_iterations");
   }
+
 
   /// True once the relative residual reached the tolerance.
   bool converged() const {
