@@ -90,8 +90,12 @@ case $verb in
       -DCMAKE_CXX_FLAGS="-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
     cmake --build build-sanitize -j "$jobs"
     # One OpenMP thread count and up to 2 ranks keep the stage short; the plain test
-    # stage covers the rest.
-    ctest --test-dir build-sanitize --output-on-failure -E "unit_tests_omp1|mpi_tests_np4" "$@"
+    # stage covers the rest. Processes that initialise Open MPI run without leak
+    # detection: Open MPI's components are dlclose()d before exit, so their lifetime
+    # allocations show up as leaks in unknown modules that no suppression can match.
+    ctest --test-dir build-sanitize --output-on-failure -E "unit_tests_omp1|mpi_tests|cli_tests" "$@"
+    ASAN_OPTIONS=detect_leaks=0 ctest --test-dir build-sanitize --output-on-failure \
+      -R "mpi_tests_np[12]|cli_tests" "$@"
     ;;
   fuzz)
     # libFuzzer (clang) on the CSV reader and the HDF5 grid-file reader, FUZZ_SECONDS

@@ -230,7 +230,7 @@ void check_preconditioners() {
     auto truth = random_grid<E, 3>({9, 1, 6}, 2, Basis::bspline, 31);
     truth.set_boundary(b, Extrapolation::clamp);
     truth.set_boundary(2, Boundary::reflect, Extrapolation::extend);
-    auto obs = samples_of<E, 3>(truth, 8000, 32);
+    auto obs = samples_of<E, 3>(truth, 3000, 32);
     std::int64_t iterations[3];
     for (Preconditioner p : {Preconditioner::none, Preconditioner::jacobi, Preconditioner::tensor}) {
       Grid<double, 3, typename E::memory_space> fit({9, 1, 6}, 2);
