@@ -53,6 +53,7 @@ class Splinegrid(CMakePackage):
             self.define_from_variant("SplineGrid_ENABLE_TESTS", "tests"),
             self.define_from_variant("SplineGrid_ENABLE_BENCHMARKS", "benchmarks"),
             self.define("SplineGrid_ENABLE_EXAMPLES", False),
+            self.define("SplineGrid_ENABLE_FUZZING", False),
         ]
         if spec.satisfies("^kokkos+cuda") or spec.satisfies("^kokkos+rocm"):
             args.append(self.define("CMAKE_CXX_COMPILER", spec["kokkos"].kokkos_cxx))
