@@ -54,18 +54,10 @@ void check_seed_examples() {
   EXPECT_EQ(r.iterations, 1500);
   EXPECT_LT((mean_abs_error<E, 1>(g1, sine.points, truth)), 0.02);
 
-  auto check_radial = [](auto dim) {
-    constexpr int Dim = decltype(dim)::value;
-    auto obs = radial<E, Dim>(4000, 131 + Dim);
-    std::array<std::int64_t, Dim> res;
-    res.fill(3);
-    Grid<double, Dim, typename E::memory_space> g(res, 1);
-    fit_lbfgs(Obj<E, Dim>(E{}, g, obs));
-    EXPECT_LT((mean_abs_error<E, Dim>(g, obs.points, obs.values)), 0.02) << Dim << "D";
-  };
-  check_radial(std::integral_constant<int, 2>{});
-  check_radial(std::integral_constant<int, 3>{});
-  check_radial(std::integral_constant<int, 4>{});
+  check_radial_seed_examples<E>([](auto& grid, auto const& obs) {
+    constexpr int Dim = std::decay_t<decltype(grid)>::dimension;
+    fit_lbfgs(Obj<E, Dim>(E{}, grid, obs));
+  });
 }
 
 TYPED_TEST(GradientFit, SeedExamples) { check_seed_examples<TypeParam>(); }
