@@ -67,16 +67,25 @@ inline std::vector<double> unit_diagonal_cholesky(std::vector<double> g, std::in
     for (std::int64_t j = 0; j < n; ++j) g[i * n + j] *= d[i] * d[j];
   for (std::int64_t i = 0; i < n; ++i)
     if (d[i] == 0) g[i * n + i] = 1;
+  // Cholesky without fill-in outside the band of g (wrap axes: the band is the whole
+  // matrix), so banded Gram matrices cost O(n band^2).
+  std::int64_t g_band = 0;
+  for (std::int64_t i = 0; i < n; ++i)
+    for (std::int64_t j = 0; j < i; ++j)
+      if (g[i * n + j] != 0.0 && i - j > g_band) g_band = i - j;
   std::vector<double> l(static_cast<std::size_t>(n * n), 0.0);
   band = 0;
   for (std::int64_t j = 0; j < n; ++j) {
+    std::int64_t const k0 = j - g_band > 0 ? j - g_band : 0;
     double s = g[j * n + j];
-    for (std::int64_t k = 0; k < j; ++k) s -= l[j * n + k] * l[j * n + k];
+    for (std::int64_t k = k0; k < j; ++k) s -= l[j * n + k] * l[j * n + k];
     require(s > 0, "splinegrid::fit_least_squares", "axis Gram matrix is not positive definite");
     l[j * n + j] = std::sqrt(s);
-    for (std::int64_t i = j + 1; i < n; ++i) {
+    std::int64_t const i1 = j + g_band < n - 1 ? j + g_band : n - 1;
+    for (std::int64_t i = j + 1; i <= i1; ++i) {
       double t = g[i * n + j];
-      for (std::int64_t k = 0; k < j; ++k) t -= l[i * n + k] * l[j * n + k];
+      std::int64_t const m0 = i - g_band > k0 ? i - g_band : k0;
+      for (std::int64_t k = m0; k < j; ++k) t -= l[i * n + k] * l[j * n + k];
       l[i * n + j] = t / l[j * n + j];
       if (std::fabs(l[i * n + j]) > 1e-300 && i - j > band) band = i - j;
     }
