@@ -16,6 +16,14 @@ namespace splinegrid::Impl {
 template <class ExecutionSpace>
 using FitPolicy = Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>>;
 
+/// Weight of observation i: weights(i), or 1 when `weights` is empty.
+template <class Weights>
+KOKKOS_INLINE_FUNCTION typename Weights::non_const_value_type weight_of(Weights const& weights,
+                                                                        std::int64_t i) {
+  using Scalar = typename Weights::non_const_value_type;
+  return weights.extent(0) == 0 ? Scalar(1) : weights(i);
+}
+
 /// m(i, c) = w_i (m(i, c) - offset(i, c)); empty weights mean 1, empty offset 0.
 template <class Matrix, class Offset, class Weights>
 struct WeightRows {
@@ -24,7 +32,7 @@ struct WeightRows {
   Weights weights;
   KOKKOS_INLINE_FUNCTION void operator()(std::int64_t i) const {
     using Scalar = typename Matrix::non_const_value_type;
-    Scalar const w = weights.extent(0) == 0 ? Scalar(1) : weights(i);
+    Scalar const w = weight_of(weights, i);
     for (std::int64_t c = 0; c < static_cast<std::int64_t>(m.extent(1)); ++c)
       m(i, c) = w * (m(i, c) - (offset.extent(0) == 0 ? Scalar(0) : offset(i, c)));
   }
@@ -41,7 +49,7 @@ struct LossAndGradient {
   Weights weights;
   Scalar scale;
   KOKKOS_INLINE_FUNCTION void operator()(std::int64_t i, double& sum) const {
-    Scalar const w = weights.extent(0) == 0 ? Scalar(1) : weights(i);
+    Scalar const w = weight_of(weights, i);
     for (std::int64_t c = 0; c < static_cast<std::int64_t>(pred.extent(1)); ++c) {
       Scalar g;
       Scalar const l = loss(pred(i, c), targets(i, c), g);

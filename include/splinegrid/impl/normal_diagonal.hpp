@@ -14,6 +14,7 @@
 /// iterate, is bitwise reproducible on every backend and thread count.
 
 #include <splinegrid/impl/contract.hpp>
+#include <splinegrid/impl/fit_kernels.hpp>
 
 #include <Kokkos_Core.hpp>
 
@@ -39,7 +40,7 @@ struct NormalDiagonal {
     eval.template stencils<0, Torch>(x, st);
     for (int k = 0; k < Dim; ++k)
       for (int j = 0; j < 4; ++j) st[k].w[0][j] *= st[k].w[0][j];
-    Scalar const wi = weights.extent(0) == 0 ? Scalar(1) : weights(i);
+    Scalar const wi = weight_of(weights, i);
     Diagonal const diag = diagonal;
     auto leaf = [&](std::int64_t row, Scalar weight, Scalar(&v)[1]) {
       Kokkos::atomic_add(&diag(row),
