@@ -129,8 +129,14 @@ case $verb in
     stateful=0
     for artifact in build-fuzz/artifacts/grid_file-*; do
       [ -e "$artifact" ] || continue
-      frame=$(build-fuzz/bin/splinegrid_fuzz_grid_file -detect_leaks=0 "$artifact" 2>&1 \
-              | grep -E '^ +#[0-9]+ ' | grep -v -E 'interceptor|libclang_rt|sanitizer|sysdeps|libc[.]so| in (malloc|calloc|realloc|operator new)' | head -1 || true)
+      # The first frame past the sanitizer, libFuzzer, libc and libstdc++ frames; an
+      # out-of-memory input is replayed with libFuzzer's malloc limit so that the
+      # allocation's own stack is printed.
+      frame=$(build-fuzz/bin/splinegrid_fuzz_grid_file -detect_leaks=0 -rss_limit_mb=2048 \
+                -malloc_limit_mb=2048 "$artifact" 2>&1 \
+              | grep -E '^ +#[0-9]+ ' \
+              | grep -v -E 'interceptor|libclang_rt|sanitizer|sysdeps|libc[.]so|libstdc[+][+]|/c[+][+]/[0-9]+/| in (malloc|calloc|realloc|operator new)| in fuzzer::' \
+              | head -1 || true)
       if echo "$frame" | grep -q libhdf5; then
         upstream=$((upstream + 1))
       elif [ -z "$frame" ]; then

@@ -124,6 +124,16 @@ TEST(GridFile, RoundTripAndErrors) {
   }
   auto float_grid = load_grid<float, 3>(path);  // float grids load from float64 files
   EXPECT_EQ(float_grid.channels(), 2);
+  // The reader's allocation limit: 4*2*5*2 = 80 values fit in 80, not in 79.
+  EXPECT_EQ(read_grid_file(path, GridFileLimits{80}).control_points.size(), 80u);
+  try {
+    read_grid_file(path, GridFileLimits{79});
+    ADD_FAILURE() << "limit of 79 values accepted an 80-value grid";
+  } catch (std::runtime_error const& e) {
+    EXPECT_NE(std::string(e.what()).find("'control_points' holds 80 values, more than the reader's limit"),
+              std::string::npos) << e.what();
+  }
+  EXPECT_THROW(read_grid_file(path, GridFileLimits{0}), std::invalid_argument);
   std::remove(path.c_str());
   try {
     read_grid_file(path);

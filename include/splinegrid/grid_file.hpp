@@ -66,8 +66,19 @@ struct GridFileData {
 /// never a mix. Throws std::runtime_error on failure.
 void write_grid_file(std::string const& path, GridFileData const& data);
 
-/// Reads and validates a grid file. Throws std::runtime_error("<path>: <problem>").
-GridFileData read_grid_file(std::string const& path);
+/// Bounds on what read_grid_file allocates for a file, whatever the file claims.
+struct GridFileLimits {
+  /// Most float64 values read from all datasets of one file together (control
+  /// points plus checkpoint vectors); default 2^28 (2 GiB). Uncompressed datasets
+  /// are further bounded by the file's size; compressed ones only by this limit, so
+  /// lower it when reading files from untrusted sources (a tiny compressed file can
+  /// legitimately decode to this many values).
+  std::int64_t max_values = std::int64_t(1) << 28;
+};
+
+/// Reads and validates a grid file. Throws std::runtime_error("<path>: <problem>"),
+/// also when the file holds more values than `limits` allow.
+GridFileData read_grid_file(std::string const& path, GridFileLimits const& limits = {});
 
 /// A grid's contents as GridFileData (copies the control points to the host).
 template <class Scalar, int Dim, class MemorySpace>

@@ -203,8 +203,11 @@ T read_scalar_attribute(std::string const& path, hid_t where, char const* name, 
   return v[0];
 }
 
+// Reads a numeric dataset as float64; `remaining` is the file's value budget left
+// (GridFileLimits::max_values), reduced by what this dataset holds.
 std::vector<double> read_dataset(std::string const& path, hid_t where, char const* name,
-                                 std::vector<hsize_t> const* expected_dims) {
+                                 std::vector<hsize_t> const* expected_dims,
+                                 std::int64_t& remaining) {
   if (H5Lexists(where, name, H5P_DEFAULT) <= 0)
     fail(path, std::string("missing dataset '") + name + "'");
   Handle set(H5Dopen2(where, name, H5P_DEFAULT), H5Dclose);
@@ -224,10 +227,17 @@ std::vector<double> read_dataset(std::string const& path, hid_t where, char cons
   if (H5Tget_class(type.get()) != H5T_FLOAT && H5Tget_class(type.get()) != H5T_INTEGER)
     fail(path, std::string("dataset '") + name + "' is not numeric");
   // Never trust sizes from the file with an allocation: uncompressed data must fit in
-  // the file; filtered (compressed) data is capped at 2^28 values.
+  // the file; everything must fit in what is left of the caller's limit.
   double count_d = 1;
   for (hsize_t x : dims) count_d *= static_cast<double>(x);
-  double budget = double(1 << 28);
+  if (count_d > static_cast<double>(remaining)) {
+    char count_text[32];
+    std::snprintf(count_text, sizeof count_text, "%.0f", count_d);
+    fail(path, std::string("dataset '") + name + "' holds " + count_text +
+                   " values, more than the reader's limit allows (GridFileLimits::max_values = " +
+                   std::to_string(remaining) + " left)");
+  }
+  double budget = static_cast<double>(remaining);
   {
     Handle dcpl(H5Dget_create_plist(set.get()), H5Pclose);
     hid_t const file = H5Iget_file_id(where);
@@ -242,6 +252,7 @@ std::vector<double> read_dataset(std::string const& path, hid_t where, char cons
   if (count_d > budget)
     fail(path, std::string("dataset '") + name + "' claims more values than the file holds");
   std::size_t const count = static_cast<std::size_t>(count_d);
+  remaining -= static_cast<std::int64_t>(count);
   std::vector<double> values(count);
   if (count > 0 &&
       H5Dread(set.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)
@@ -302,8 +313,11 @@ void write_grid_file(std::string const& path, GridFileData const& d) {
   }
 }
 
-GridFileData read_grid_file(std::string const& path) {
+GridFileData read_grid_file(std::string const& path, GridFileLimits const& limits) {
   silence_hdf5();
+  if (limits.max_values < 1)
+    throw std::invalid_argument("splinegrid::read_grid_file: GridFileLimits::max_values must be >= 1");
+  std::int64_t remaining = limits.max_values;
   if (FILE* f = std::fopen(path.c_str(), "rb"))
     std::fclose(f);
   else
@@ -363,7 +377,7 @@ GridFileData read_grid_file(std::string const& path) {
   if (d.scalar != "float32" && d.scalar != "float64") fail(path, "scalar must be float32 or float64");
   std::vector<hsize_t> dims(d.resolution.begin(), d.resolution.end());
   dims.push_back(static_cast<hsize_t>(d.channels));
-  d.control_points = read_dataset(path, root, "control_points", &dims);
+  d.control_points = read_dataset(path, root, "control_points", &dims, remaining);
   for (double v : d.control_points)
     if (!std::isfinite(v)) fail(path, "control_points contain NaN or infinite values");
 
@@ -379,7 +393,7 @@ GridFileData read_grid_file(std::string const& path) {
       fail(path, "checkpoint lacks its vectors or scalars group");
     Handle vectors(H5Gopen2(cp.get(), "vectors", H5P_DEFAULT), H5Gclose);
     for (std::string const& name : link_names(vectors.get()))
-      s.vectors[name] = read_dataset(path, vectors.get(), name.c_str(), nullptr);
+      s.vectors[name] = read_dataset(path, vectors.get(), name.c_str(), nullptr, remaining);
     Handle scalars(H5Gopen2(cp.get(), "scalars", H5P_DEFAULT), H5Gclose);
     for (std::string const& name : attribute_names(scalars.get()))
       s.scalars[name] = read_scalar_attribute<double>(path, scalars.get(), name.c_str(), H5T_NATIVE_DOUBLE);

@@ -17,7 +17,10 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
   std::fwrite(data, 1, size, f);
   std::fclose(f);
   try {
-    splinegrid::GridFileData const d = splinegrid::read_grid_file(path);
+    // Untrusted input: a small value limit, as README advises (a tiny compressed
+    // file may legitimately decode to the default 2^28 values).
+    splinegrid::GridFileData const d =
+        splinegrid::read_grid_file(path, splinegrid::GridFileLimits{std::int64_t(1) << 20});
     // What loading promises: consistent shapes and finite control points.
     std::size_t rows = 1;
     for (auto n : d.resolution) rows *= static_cast<std::size_t>(n);
