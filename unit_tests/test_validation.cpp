@@ -141,9 +141,10 @@ TEST(Validation, StencilIndexMathIs64Bit) {
   EXPECT_NEAR(sum, 1.0, 1e-6);
   auto const last = Impl::make_axis_stencil<1>(m, axis, 1.0);
   EXPECT_EQ(last.window, axis.n - 2);
-  EXPECT_EQ(last.row[2], (axis.n - 1) * axis.stride);
-  EXPECT_EQ(last.row[3], (axis.n - 1) * axis.stride);  // the folded ghost: clamped row
-  EXPECT_EQ(last.w[0][3], 0.0);
+  // Contiguous window n-4..n-1 with the ghost folded in; its first tap weighs 0.
+  for (int j = 0; j < 4; ++j) EXPECT_EQ(last.row[j], (axis.n - 4 + j) * axis.stride);
+  EXPECT_EQ(last.w[0][0], 0.0);
+  EXPECT_NEAR(last.w[0][3], 1.0, 1e-12);  // u = hi is the last control point exactly
 }
 
 }  // namespace

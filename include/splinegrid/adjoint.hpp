@@ -39,8 +39,8 @@ struct AdjointOptions {
 namespace Impl {
 
 /// Per point: dL/dx into grad_points and, with a scatter view, dL/dc into it.
-/// Torch: see Evaluator::stencils.
-template <bool Torch, class EvaluatorType, class Points, class GradValues, class ScatterViewType,
+/// Specialised on Variant (see KernelVariant).
+template <class Variant, class EvaluatorType, class Points, class GradValues, class ScatterViewType,
           class GradPoints>
 struct AdjointKernel {
   using Scalar = typename EvaluatorType::value_type;
@@ -57,7 +57,7 @@ struct AdjointKernel {
     Scalar x[Dim];
     for (int k = 0; k < Dim; ++k) x[k] = points(i, k);
     AxisStencil<Scalar, 1> st[Dim];
-    eval.template stencils<1, Torch>(x, st);
+    eval.template stencils<1, Variant>(x, st);
     Scalar gp[Dim] = {};
     if constexpr (with_scatter) {
       auto access = scatter.access();
@@ -73,11 +73,11 @@ struct AdjointKernel {
   template <class Access>
   KOKKOS_INLINE_FUNCTION void run(std::int64_t i, AxisStencil<Scalar, 1> const (&st)[Dim],
                                   Access& access, Scalar (&gp)[Dim]) const {
-    eval.for_each_channel_block([&](auto block, int c0) {
+    eval.template for_each_channel_block_of<Variant>([&](auto block, int c0) {
       constexpr int K = decltype(block)::value;
       Scalar g[K];
       for (int c = 0; c < K; ++c) g[c] = grad_values(i, c0 + c);
-      eval.template accumulate_adjoint<K>(st, c0, g, access, gp);
+      eval.template accumulate_adjoint<K, Variant::channels>(st, c0, g, access, gp);
     });
   }
 };
@@ -89,16 +89,12 @@ void launch_adjoint(ExecutionSpace const& exec, EvaluatorType const& eval, Point
                     GradPoints const& grad_points, bool with_grad_points) {
   using Policy = Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>>;
   Policy const policy(exec, 0, static_cast<std::int64_t>(points.extent(0)));
-  if (eval.torch_rules())
-    Kokkos::parallel_for(
-        "splinegrid::adjoint", policy,
-        AdjointKernel<true, EvaluatorType, Points, GradValues, ScatterViewType, GradPoints>{
-            eval, points, grad_values, scatter, grad_points, with_grad_points});
-  else
-    Kokkos::parallel_for(
-        "splinegrid::adjoint", policy,
-        AdjointKernel<false, EvaluatorType, Points, GradValues, ScatterViewType, GradPoints>{
-            eval, points, grad_values, scatter, grad_points, with_grad_points});
+  with_kernel_variant(eval, [&](auto variant) {
+    using Kernel = AdjointKernel<decltype(variant), EvaluatorType, Points, GradValues,
+                                 ScatterViewType, GradPoints>;
+    Kokkos::parallel_for("splinegrid::adjoint", policy,
+                         Kernel{eval, points, grad_values, scatter, grad_points, with_grad_points});
+  });
 }
 
 /// Fast strategy: per-thread copies (ScatterView duplication) where Kokkos uses them

@@ -45,18 +45,26 @@ struct BasisMatrix {
   Scalar c[4][4];
 };
 
-/// BasisMatrix of `basis` (1/6 and 1/2 folded in).
-template <class Scalar>
-KOKKOS_INLINE_FUNCTION BasisMatrix<Scalar> basis_matrix(Basis basis) {
+/// BasisMatrix of basis `BasisId` (static_cast<int>(Basis)), 1/6 and 1/2 folded in.
+/// Known at compile time, so kernels specialised on a basis fold its coefficients
+/// (and drop the zero ones) instead of loading them.
+template <class Scalar, int BasisId>
+KOKKOS_INLINE_FUNCTION constexpr BasisMatrix<Scalar> fixed_basis_matrix() {
+  constexpr bool is_bspline = BasisId == static_cast<int>(Basis::bspline);
   constexpr int bspline[4][4] = {{1, -3, 3, -1}, {4, 0, -6, 3}, {1, 3, 3, -3}, {0, 0, 0, 1}};
   constexpr int catmull[4][4] = {{0, -1, 2, -1}, {2, 0, -5, 3}, {0, 1, 4, -3}, {0, 0, -1, 1}};
-  bool const is_bspline = basis == Basis::bspline;
-  Scalar const scale = is_bspline ? Scalar(1) / Scalar(6) : Scalar(1) / Scalar(2);
-  BasisMatrix<Scalar> m;
+  BasisMatrix<Scalar> m{};
   for (int j = 0; j < 4; ++j)
     for (int r = 0; r < 4; ++r)
-      m.c[j][r] = scale * Scalar(is_bspline ? bspline[j][r] : catmull[j][r]);
+      m.c[j][r] = is_bspline ? Scalar(bspline[j][r]) / Scalar(6) : Scalar(catmull[j][r]) / Scalar(2);
   return m;
+}
+
+/// BasisMatrix of `basis` at run time.
+template <class Scalar>
+KOKKOS_INLINE_FUNCTION BasisMatrix<Scalar> basis_matrix(Basis basis) {
+  return basis == Basis::bspline ? fixed_basis_matrix<Scalar, static_cast<int>(Basis::bspline)>()
+                                 : fixed_basis_matrix<Scalar, static_cast<int>(Basis::catmull_rom)>();
 }
 
 /// Weights of the four control points of one interval and their derivatives with

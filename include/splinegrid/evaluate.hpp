@@ -6,6 +6,8 @@
 
 #include <splinegrid/compat.hpp>
 #include <splinegrid/grid.hpp>
+#include <splinegrid/impl/evaluate_kernels.hpp>
+#include <splinegrid/impl/staged_evaluate.hpp>
 #include <splinegrid/impl/view_checks.hpp>
 
 #include <Kokkos_Core.hpp>
@@ -13,65 +15,22 @@
 namespace splinegrid {
 namespace Impl {
 
-/// values(i, c) = grid(points(i, :)) for channel c. Torch: see Evaluator::stencils.
-template <bool Torch, class EvaluatorType, class Points, class Values>
-struct EvaluateValues {
-  using Scalar = typename EvaluatorType::value_type;
-  static constexpr int Dim = EvaluatorType::dimension;
-  EvaluatorType eval;
-  Points points;
-  Values values;
-
-  KOKKOS_INLINE_FUNCTION void operator()(std::int64_t i) const {
-    Scalar x[Dim];
-    for (int k = 0; k < Dim; ++k) x[k] = points(i, k);
-    AxisStencil<Scalar, 0> st[Dim];
-    eval.template stencils<0, Torch>(x, st);
-    eval.for_each_channel_block([&](auto block, int c0) {
-      constexpr int K = decltype(block)::value;
-      Scalar acc[K];
-      eval.template accumulate_values<K>(st, c0, acc);
-      for (int c = 0; c < K; ++c) values(i, c0 + c) = acc[c];
-    });
-  }
-};
-
-/// Values, gradients (i, c, k) and, for Order 2, Hessians (i, c, k, l).
-template <int Order, class EvaluatorType, class Points, class Values, class Gradients,
-          class Hessians>
-struct EvaluateDerivatives {
-  using Scalar = typename EvaluatorType::value_type;
-  static constexpr int Dim = EvaluatorType::dimension;
-  EvaluatorType eval;
-  Points points;
-  Values values;
-  Gradients gradients;
-  Hessians hessians;
-
-  KOKKOS_INLINE_FUNCTION void operator()(std::int64_t i) const {
-    Scalar x[Dim];
-    for (int k = 0; k < Dim; ++k) x[k] = points(i, k);
-    AxisStencil<Scalar, Order> st[Dim];
-    eval.stencils(x, st);
-    eval.template for_each_channel_block<EvaluatorType::template derivative_block<Order>>(
-        [&](auto block, int c0) {
-          constexpr int K = decltype(block)::value;
-          constexpr int E = derivative_entries<Dim, Order>;
-          Scalar acc[K * E];
-          eval.template accumulate_derivatives<K, Order>(st, c0, acc);
-          for (int c = 0; c < K; ++c) {
-            values(i, c0 + c) = acc[c * E];
-            for (int k = 0; k < Dim; ++k)
-              gradients(i, c0 + c, k) = acc[c * E + gradient_index<Dim, Order>(k)];
-            if constexpr (Order >= 2) {
-              for (int k = 0; k < Dim; ++k)
-                for (int l = 0; l < Dim; ++l)
-                  hessians(i, c0 + c, k, l) = acc[c * E + hessian_index<Dim, Order>(k, l)];
-            }
-          }
-        });
-  }
-};
+/// Launches EvaluateDerivatives<Order> with the variant that fits `eval`.
+template <int Order, class ExecutionSpace, class EvaluatorType, class Points, class Values,
+          class Gradients, class Hessians>
+void launch_derivatives(ExecutionSpace const& exec, EvaluatorType const& eval,
+                        Points const& points, Values const& values, Gradients const& gradients,
+                        Hessians const& hessians) {
+  Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>> const policy(
+      exec, 0, static_cast<std::int64_t>(points.extent(0)));
+  with_kernel_variant(eval, [&](auto variant) {
+    using Kernel = EvaluateDerivatives<Order, decltype(variant), EvaluatorType, Points, Values,
+                                       Gradients, Hessians>;
+    Kokkos::parallel_for(Order == 1 ? "splinegrid::evaluate_gradients"
+                                    : "splinegrid::evaluate_hessians",
+                         policy, Kernel{eval, points, values, gradients, hessians});
+  });
+}
 
 template <class ExecutionSpace, class GridType, class Points, class Values>
 void check_evaluate_arguments(char const* function, GridType const& grid, Points const& points,
@@ -106,7 +65,9 @@ void require_gradients(char const* function, GridType const& grid, Points const&
 /// values: (N, C) View, overwritten. Both of the grid's Scalar, accessible from
 /// `exec`. Runs asynchronously on `exec` (fence before reading on the host).
 /// Cost O(N · 4^Dim · C), no extra memory. Throws std::invalid_argument on extent
-/// mismatches. NaN coordinates give NaN values.
+/// mismatches. NaN coordinates give NaN values. On GPU spaces a grid that fits in
+/// team scratch (level 0, 48 KiB on CUDA) is first staged there per team of 4096
+/// points; on CPU spaces the kernel reads the grid in place (it sits in cache).
 template <class ExecutionSpace, class Scalar, int Dim, class MemorySpace, class Points,
           class Values>
 std::enable_if_t<Kokkos::is_execution_space<ExecutionSpace>::value> evaluate(
@@ -114,16 +75,7 @@ std::enable_if_t<Kokkos::is_execution_space<ExecutionSpace>::value> evaluate(
     Points const& points, Values const& values) {
   Compat::ScopedRegion region("splinegrid::evaluate");
   Impl::check_evaluate_arguments<ExecutionSpace>("splinegrid::evaluate", grid, points, values);
-  using Evaluator = typename Grid<Scalar, Dim, MemorySpace>::evaluator_type;
-  using Policy = Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>>;
-  Policy const policy(exec, 0, static_cast<std::int64_t>(points.extent(0)));
-  auto const eval = grid.evaluator();
-  if (eval.torch_rules())
-    Kokkos::parallel_for("splinegrid::evaluate", policy,
-                         Impl::EvaluateValues<true, Evaluator, Points, Values>{eval, points, values});
-  else
-    Kokkos::parallel_for("splinegrid::evaluate", policy,
-                         Impl::EvaluateValues<false, Evaluator, Points, Values>{eval, points, values});
+  Impl::launch_evaluate(exec, grid.evaluator(), points, values, Impl::EvaluateStrategy::automatic);
 }
 
 /// evaluate() on the grid's default execution space.
@@ -146,13 +98,7 @@ std::enable_if_t<Kokkos::is_execution_space<ExecutionSpace>::value> evaluate_gra
   Impl::check_evaluate_arguments<ExecutionSpace>(fn, grid, points, values);
   Impl::static_check_view<ExecutionSpace, Scalar, 3, Gradients>();
   Impl::require_gradients(fn, grid, points, gradients);
-  using Kernel =
-      Impl::EvaluateDerivatives<1, typename Grid<Scalar, Dim, MemorySpace>::evaluator_type,
-                                Points, Values, Gradients, Gradients>;
-  Kokkos::parallel_for(fn,
-                       Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>>(
-                           exec, 0, static_cast<std::int64_t>(points.extent(0))),
-                       Kernel{grid.evaluator(), points, values, gradients, gradients});
+  Impl::launch_derivatives<1>(exec, grid.evaluator(), points, values, gradients, gradients);
 }
 
 /// Values, gradients (N, C, Dim) and Hessians
@@ -174,13 +120,7 @@ std::enable_if_t<Kokkos::is_execution_space<ExecutionSpace>::value> evaluate_hes
   Impl::require_extent(hessians, 1, grid.channels(), fn, "hessians");
   Impl::require_extent(hessians, 2, Dim, fn, "hessians");
   Impl::require_extent(hessians, 3, Dim, fn, "hessians");
-  using Kernel =
-      Impl::EvaluateDerivatives<2, typename Grid<Scalar, Dim, MemorySpace>::evaluator_type,
-                                Points, Values, Gradients, Hessians>;
-  Kokkos::parallel_for(fn,
-                       Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>>(
-                           exec, 0, n),
-                       Kernel{grid.evaluator(), points, values, gradients, hessians});
+  Impl::launch_derivatives<2>(exec, grid.evaluator(), points, values, gradients, hessians);
 }
 
 /// evaluate_gradients() on the grid's default execution space.

@@ -6,6 +6,7 @@
 /// Kokkos kernels (the library's own batched kernels and the user's).
 
 #include <splinegrid/impl/contract.hpp>
+#include <splinegrid/impl/kernel_variant.hpp>
 
 #include <Kokkos_Core.hpp>
 
@@ -120,23 +121,48 @@ class Evaluator {
     for (int k = 0; k < Dim; ++k) grad_point[k] = gp[k];
   }
 
+  /// A copy of this evaluator reading the same control points from another buffer
+  /// of the same (rows, C) layout, e.g. a copy in team scratch (see
+  /// Impl::EvaluateValuesStaged). Allocates nothing; device-callable.
+  KOKKOS_INLINE_FUNCTION Evaluator with_control_points_at(Scalar const* data) const {
+    Evaluator copy = *this;
+    copy.m_control_points = control_points_type(data, m_control_points.extent(0),
+                                                m_control_points.extent(1));
+    return copy;
+  }
+
   /// Marks "no control-point gradient wanted" for adjoint().
   struct NoScatter {};
 
   // ---- building blocks shared with the batched kernels ---------------------------
 
-  /// Per-axis stencils of point x. With Torch = true, assumes torch_rules() (every
-  /// axis Boundary::linear without fill), which lets kernels drop the general code.
-  template <int Order, bool Torch = false, class Point>
+  /// Per-axis stencils of point x. Variant (see Impl::KernelVariant) lets batched
+  /// kernels assume torch_rules() (every axis Boundary::linear without fill) and a
+  /// fixed basis, which drops the general code; the default assumes nothing.
+  template <int Order, class Variant = Impl::GeneralVariant, class Point>
   KOKKOS_INLINE_FUNCTION void stencils(Point const& x,
                                        Impl::AxisStencil<Scalar, Order> (&st)[Dim]) const {
+    Impl::BasisMatrix<Scalar> const matrix = basis_matrix_of<Variant>();
     for (int k = 0; k < Dim; ++k) {
-      if constexpr (Torch) {
-        st[k] = Impl::linear_axis_stencil<Order, false>(m_matrix, m_axes[k],
-                                                        static_cast<Scalar>(x[k]));
+      Impl::Axis<Scalar> axis = m_axes[k];
+      // Rows are row-major: the last axis has stride 1. Saying so as a constant lets
+      // the compiler see that its taps are adjacent (one address, offsets 0..3).
+      if (k == Dim - 1) axis.stride = 1;
+      if constexpr (Variant::torch) {
+        st[k] = Impl::linear_axis_stencil<Order, false>(matrix, axis, static_cast<Scalar>(x[k]));
       } else {
-        st[k] = Impl::make_axis_stencil<Order>(m_matrix, m_axes[k], static_cast<Scalar>(x[k]));
+        st[k] = Impl::make_axis_stencil<Order>(matrix, axis, static_cast<Scalar>(x[k]));
       }
+    }
+  }
+
+  /// The basis matrix, folded at compile time when Variant fixes the basis.
+  template <class Variant>
+  KOKKOS_INLINE_FUNCTION Impl::BasisMatrix<Scalar> basis_matrix_of() const {
+    if constexpr (Variant::basis >= 0) {
+      return Impl::fixed_basis_matrix<Scalar, Variant::basis>();
+    } else {
+      return m_matrix;
     }
   }
 
@@ -150,12 +176,13 @@ class Evaluator {
     return true;
   }
 
-  /// acc[c] = value of channel c0 + c, c < K.
-  template <int K>
+  /// acc[c] = value of channel c0 + c, c < K. Pitch: the channel count if known at
+  /// compile time (the row pitch of the control points), else 0.
+  template <int K, int Pitch = 0>
   KOKKOS_INLINE_FUNCTION void accumulate_values(Impl::AxisStencil<Scalar, 0> const (&st)[Dim],
                                                 int c0, Scalar (&acc)[K]) const {
     Scalar const* data = m_control_points.data() + c0;
-    std::int64_t const C = m_channels;
+    std::int64_t const C = pitch<Pitch>();
     auto leaf = [&](std::int64_t row, Scalar, Scalar(&v)[K]) {
       Scalar const* p = data + row * C;
       for (int c = 0; c < K; ++c) v[c] = p[c];
@@ -176,12 +203,12 @@ class Evaluator {
 
   /// acc[c * E + e], E = Impl::derivative_entries<Dim, Order>: for channel c0 + c,
   /// the derivative of multi-index e (see Impl::gradient_index, hessian_index).
-  template <int K, int Order>
+  template <int K, int Order, int Pitch = 0>
   KOKKOS_INLINE_FUNCTION void accumulate_derivatives(
       Impl::AxisStencil<Scalar, Order> const (&st)[Dim], int c0,
       Scalar (&acc)[K * Impl::derivative_entries<Dim, Order>]) const {
     Scalar const* data = m_control_points.data() + c0;
-    std::int64_t const C = m_channels;
+    std::int64_t const C = pitch<Pitch>();
     auto leaf = [&](std::int64_t row, Scalar, Scalar(&v)[K]) {
       Scalar const* p = data + row * C;
       for (int c = 0; c < K; ++c) v[c] = p[c];
@@ -193,12 +220,12 @@ class Evaluator {
 
   /// Adjoint of channels c0..c0+K-1: scatter(row, c0 + c) += weight * g[c] for every
   /// tap (unless Scatter is NoScatter), and gp[k] += d/dx_k of sum_c g[c] value_c.
-  template <int K, class Scatter>
+  template <int K, int Pitch = 0, class Scatter>
   KOKKOS_INLINE_FUNCTION void accumulate_adjoint(Impl::AxisStencil<Scalar, 1> const (&st)[Dim],
                                                  int c0, Scalar const (&g)[K], Scatter& scatter,
                                                  Scalar (&gp)[Dim]) const {
     Scalar const* data = m_control_points.data() + c0;
-    std::int64_t const C = m_channels;
+    std::int64_t const C = pitch<Pitch>();
     // The field projected on g: its leaf is sum_c g[c] cp(row, c) (one "channel").
     auto leaf = [&](std::int64_t row, Scalar weight, Scalar(&v)[1]) {
       Scalar const* p = data + row * C;
@@ -214,6 +241,27 @@ class Evaluator {
     Scalar acc[Impl::derivative_entries<Dim, 1>];
     Impl::contract<0, Dim, 1, 1>(st, 0, Scalar(1), leaf, acc);
     for (int k = 0; k < Dim; ++k) gp[k] += acc[Impl::gradient_index<Dim, 1>(k)];
+  }
+
+  /// The row pitch of the control points: Pitch if known at compile time (> 0).
+  template <int Pitch>
+  KOKKOS_INLINE_FUNCTION std::int64_t pitch() const {
+    if constexpr (Pitch > 0) {
+      return Pitch;
+    } else {
+      return m_channels;
+    }
+  }
+
+  /// for_each_channel_block, or one block of all Variant::channels channels when the
+  /// variant fixes C.
+  template <class Variant, int MaxK = 8, class F>
+  KOKKOS_INLINE_FUNCTION void for_each_channel_block_of(F&& f) const {
+    if constexpr (Variant::channels > 0) {
+      f(std::integral_constant<int, Variant::channels>{}, 0);
+    } else {
+      for_each_channel_block<MaxK>(f);
+    }
   }
 
   /// Calls f(std::integral_constant<int, K>{}, c0) over channel blocks that cover

@@ -106,11 +106,21 @@ KOKKOS_INLINE_FUNCTION std::int64_t num_windows(Axis<Scalar> const& a) {
   return a.n > 3 ? a.n - 3 : 1;
 }
 
+/// First control point of the contiguous taps of interval i of a Boundary::linear
+/// axis with n >= 4 control points.
+KOKKOS_INLINE_FUNCTION constexpr std::int64_t linear_window_start(std::int64_t n, std::int64_t i) {
+  return i < 1 ? 0 : (i - 1 > n - 4 ? n - 4 : i - 1);
+}
+
 /// Control index weighed by tap j of window v, or -1 if that tap always weighs 0.
 template <class Scalar>
 KOKKOS_INLINE_FUNCTION std::int64_t window_tap(Axis<Scalar> const& a, std::int64_t v, int j) {
-  if (a.boundary == Boundary::linear) {  // window = interval i, taps i-1..i+2
-    std::int64_t const m = v - 1 + j;
+  if (a.boundary == Boundary::linear) {  // window = interval i
+    if (a.n >= 4) {  // taps start..start+3 (see linear_axis_stencil)
+      bool const unused = (v == 0 && j == 3) || (v == a.n - 2 && j == 0);
+      return unused ? -1 : linear_window_start(a.n, v) + j;
+    }
+    std::int64_t const m = v - 1 + j;  // taps i-1..i+2, ghosts folded
     return m >= 0 && m < a.n ? m : -1;
   }
   if (is_index_mapped(a.boundary)) return map_index(a.boundary, a.n, v - 1 + j);
@@ -154,9 +164,27 @@ KOKKOS_FORCEINLINE_FUNCTION AxisStencil<Scalar, Order> linear_axis_stencil(
   if constexpr (Order >= 2) {
     for (int j = 0; j < 4; ++j) b[2][j] *= du * du;
   }
-  // Fold the ghosts: tap 0 is c[-1] when i = 0, tap 3 is c[n] when i = n-2.
+  s.window = i;
   bool const lower_ghost = i == 0;
   bool const upper_ghost = i == n - 2;
+  if (n >= 4) {
+    // Contiguous window: taps are control points start..start+3, start =
+    // clamp(i-1, 0, n-4), so rows need no per-tap clamping and the last axis reads
+    // 4 (x C) consecutive values. The ghost c[-1] = 2 c0 - c1 (i = 0) and
+    // c[n] = 2 c[n-1] - c[n-2] (i = n-2) fold into the shifted taps.
+    for (int d = 0; d <= Order; ++d) {
+      Scalar const b0 = b[d][0], b1 = b[d][1], b2 = b[d][2], b3 = b[d][3];
+      s.w[d][0] = keep * (lower_ghost ? b1 + Scalar(2) * b0 : (upper_ghost ? Scalar(0) : b0));
+      s.w[d][1] = keep * (lower_ghost ? b2 - b0 : (upper_ghost ? b0 : b1));
+      s.w[d][2] = keep * (lower_ghost ? b3 : (upper_ghost ? b1 - b3 : b2));
+      s.w[d][3] = keep * (lower_ghost ? Scalar(0) : (upper_ghost ? b2 + Scalar(2) * b3 : b3));
+    }
+    std::int64_t const start = linear_window_start(n, i);
+    for (int j = 0; j < 4; ++j) s.row[j] = (start + j) * axis.stride;
+    return s;
+  }
+  // n = 2, 3: taps i-1..i+2 clamped into the axis; tap 0 is the ghost c[-1] when
+  // i = 0, tap 3 the ghost c[n] when i = n-2, folded into the real taps.
   for (int d = 0; d <= Order; ++d) {
     Scalar const gl = lower_ghost ? b[d][0] : Scalar(0);
     Scalar const gu = upper_ghost ? b[d][3] : Scalar(0);
@@ -165,7 +193,6 @@ KOKKOS_FORCEINLINE_FUNCTION AxisStencil<Scalar, Order> linear_axis_stencil(
     s.w[d][2] = keep * (b[d][2] - gl + Scalar(2) * gu);
     s.w[d][3] = keep * (b[d][3] - gu);
   }
-  s.window = i;
   for (int j = 0; j < 4; ++j) {
     std::int64_t index = i - 1 + j;
     index = index < 0 ? 0 : (index > n - 1 ? n - 1 : index);

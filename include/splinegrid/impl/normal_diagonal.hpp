@@ -15,6 +15,7 @@
 
 #include <splinegrid/impl/contract.hpp>
 #include <splinegrid/impl/fit_kernels.hpp>
+#include <splinegrid/impl/kernel_variant.hpp>
 
 #include <Kokkos_Core.hpp>
 
@@ -23,7 +24,7 @@
 
 namespace splinegrid::Impl {
 
-template <bool Torch, class EvaluatorType, class Points, class Weights, class Diagonal>
+template <class Variant, class EvaluatorType, class Points, class Weights, class Diagonal>
 struct NormalDiagonal {
   using Scalar = typename EvaluatorType::value_type;
   static constexpr int Dim = EvaluatorType::dimension;
@@ -37,7 +38,7 @@ struct NormalDiagonal {
     Scalar x[Dim];
     for (int k = 0; k < Dim; ++k) x[k] = points(i, k);
     AxisStencil<Scalar, 0> st[Dim];
-    eval.template stencils<0, Torch>(x, st);
+    eval.template stencils<0, Variant>(x, st);
     for (int k = 0; k < Dim; ++k)
       for (int j = 0; j < 4; ++j) st[k].w[0][j] *= st[k].w[0][j];
     Scalar const wi = weight_of(weights, i);
@@ -84,14 +85,11 @@ void normal_diagonal(ExecutionSpace const& exec, EvaluatorType const& eval, Poin
   Kokkos::View<unsigned long long*, typename Output::memory_space> fixed(
       Kokkos::view_alloc(exec, std::string("splinegrid::normal_diagonal")), diagonal.extent(0));
   Policy const policy(exec, 0, n);
-  if (eval.torch_rules())
+  with_kernel_variant(eval, [&](auto variant) {
+    using Kernel = NormalDiagonal<decltype(variant), EvaluatorType, Points, Weights, decltype(fixed)>;
     Kokkos::parallel_for("splinegrid::normal_diagonal", policy,
-                         NormalDiagonal<true, EvaluatorType, Points, Weights, decltype(fixed)>{
-                             eval, points, weights, fixed, scale});
-  else
-    Kokkos::parallel_for("splinegrid::normal_diagonal", policy,
-                         NormalDiagonal<false, EvaluatorType, Points, Weights, decltype(fixed)>{
-                             eval, points, weights, fixed, scale});
+                         Kernel{eval, points, weights, fixed, scale});
+  });
   Kokkos::parallel_for("splinegrid::normal_diagonal::convert",
                        Policy(exec, 0, static_cast<std::int64_t>(diagonal.extent(0))),
                        FixedToFloating<decltype(fixed), Output>{fixed, diagonal, scale});

@@ -1,0 +1,76 @@
+#ifndef SPLINEGRID_IMPL_EVALUATE_KERNELS_HPP
+#define SPLINEGRID_IMPL_EVALUATE_KERNELS_HPP
+
+/// @file
+/// Per-point kernels of evaluate(), evaluate_gradients() and evaluate_hessians().
+
+#include <splinegrid/evaluator.hpp>
+
+#include <Kokkos_Core.hpp>
+
+namespace splinegrid::Impl {
+
+/// values(i, c) = grid(points(i, :)) for channel c, specialised on Variant
+/// (see KernelVariant).
+template <class Variant, class EvaluatorType, class Points, class Values>
+struct EvaluateValues {
+  using Scalar = typename EvaluatorType::value_type;
+  static constexpr int Dim = EvaluatorType::dimension;
+  EvaluatorType eval;
+  Points points;
+  Values values;
+
+  KOKKOS_INLINE_FUNCTION void operator()(std::int64_t i) const {
+    Scalar x[Dim];
+    for (int k = 0; k < Dim; ++k) x[k] = points(i, k);
+    AxisStencil<Scalar, 0> st[Dim];
+    eval.template stencils<0, Variant>(x, st);
+    eval.template for_each_channel_block_of<Variant>([&](auto block, int c0) {
+      constexpr int K = decltype(block)::value;
+      Scalar acc[K];
+      eval.template accumulate_values<K, Variant::channels>(st, c0, acc);
+      for (int c = 0; c < K; ++c) values(i, c0 + c) = acc[c];
+    });
+  }
+};
+
+/// Values, gradients (i, c, k) and, for Order 2, Hessians (i, c, k, l).
+template <int Order, class Variant, class EvaluatorType, class Points, class Values,
+          class Gradients, class Hessians>
+struct EvaluateDerivatives {
+  using Scalar = typename EvaluatorType::value_type;
+  static constexpr int Dim = EvaluatorType::dimension;
+  EvaluatorType eval;
+  Points points;
+  Values values;
+  Gradients gradients;
+  Hessians hessians;
+
+  KOKKOS_INLINE_FUNCTION void operator()(std::int64_t i) const {
+    Scalar x[Dim];
+    for (int k = 0; k < Dim; ++k) x[k] = points(i, k);
+    AxisStencil<Scalar, Order> st[Dim];
+    eval.template stencils<Order, Variant>(x, st);
+    eval.template for_each_channel_block_of<Variant, EvaluatorType::template derivative_block<Order>>(
+        [&](auto block, int c0) {
+          constexpr int K = decltype(block)::value;
+          constexpr int E = derivative_entries<Dim, Order>;
+          Scalar acc[K * E];
+          eval.template accumulate_derivatives<K, Order, Variant::channels>(st, c0, acc);
+          for (int c = 0; c < K; ++c) {
+            values(i, c0 + c) = acc[c * E];
+            for (int k = 0; k < Dim; ++k)
+              gradients(i, c0 + c, k) = acc[c * E + gradient_index<Dim, Order>(k)];
+            if constexpr (Order >= 2) {
+              for (int k = 0; k < Dim; ++k)
+                for (int l = 0; l < Dim; ++l)
+                  hessians(i, c0 + c, k, l) = acc[c * E + hessian_index<Dim, Order>(k, l)];
+            }
+          }
+        });
+  }
+};
+
+}  // namespace splinegrid::Impl
+
+#endif
