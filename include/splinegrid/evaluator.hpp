@@ -143,17 +143,18 @@ class Evaluator {
   KOKKOS_INLINE_FUNCTION void stencils(Point const& x,
                                        Impl::AxisStencil<Scalar, Order> (&st)[Dim]) const {
     Impl::BasisMatrix<Scalar> const matrix = basis_matrix_of<Variant>();
-    for (int k = 0; k < Dim; ++k) {
-      Impl::Axis<Scalar> axis = m_axes[k];
-      // Rows are row-major: the last axis has stride 1. Saying so as a constant lets
-      // the compiler see that its taps are adjacent (one address, offsets 0..3).
-      if (k == Dim - 1) axis.stride = 1;
+    Impl::static_for<Dim>([&](auto axis) {
+      constexpr int k = decltype(axis)::value;
       if constexpr (Variant::torch) {
-        st[k] = Impl::linear_axis_stencil<Order, false>(matrix, axis, static_cast<Scalar>(x[k]));
+        // Rows are row-major: the last axis has stride 1. Saying so as a constant
+        // lets the compiler see that its taps are adjacent (offsets 0..3).
+        std::int64_t const stride = k == Dim - 1 ? 1 : m_axes[k].stride;
+        Impl::linear_axis_stencil<Order, false>(matrix, m_axes[k], stride,
+                                                static_cast<Scalar>(x[k]), st[k]);
       } else {
-        st[k] = Impl::make_axis_stencil<Order>(matrix, axis, static_cast<Scalar>(x[k]));
+        st[k] = Impl::make_axis_stencil<Order>(matrix, m_axes[k], static_cast<Scalar>(x[k]));
       }
-    }
+    });
   }
 
   /// The basis matrix, folded at compile time when Variant fixes the basis.

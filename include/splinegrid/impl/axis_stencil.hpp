@@ -130,10 +130,13 @@ KOKKOS_INLINE_FUNCTION std::int64_t window_tap(Axis<Scalar> const& a, std::int64
 /// Stencil of Boundary::linear (torch-cubic-spline-grids' rule), the hot path: no
 /// branches but the uniform ones. See make_axis_stencil. MayFill = false compiles
 /// the Extrapolation::fill handling out (for grids without fill axes).
+/// Writes into `s` (in place: the stencil is hot, and copying it costs) with row
+/// stride `stride` (axis.stride, or the constant 1 for the last axis).
 template <int Order, bool MayFill = true, class Scalar>
-KOKKOS_FORCEINLINE_FUNCTION AxisStencil<Scalar, Order> linear_axis_stencil(
-    BasisMatrix<Scalar> const& m, Axis<Scalar> const& axis, Scalar u) {
-  AxisStencil<Scalar, Order> s;
+KOKKOS_FORCEINLINE_FUNCTION void linear_axis_stencil(BasisMatrix<Scalar> const& m,
+                                                     Axis<Scalar> const& axis,
+                                                     std::int64_t stride, Scalar u,
+                                                     AxisStencil<Scalar, Order>& s) {
   std::int64_t const n = axis.n;
   bool const extend = axis.extrapolation == Extrapolation::extend;
   s.fill = MayFill && axis.extrapolation == Extrapolation::fill && (u < axis.lo || u > axis.hi);
@@ -145,7 +148,7 @@ KOKKOS_FORCEINLINE_FUNCTION AxisStencil<Scalar, Order> linear_axis_stencil(
       for (int d = 0; d <= Order; ++d) s.w[d][j] = Scalar(0);
     }
     s.w[0][1] = keep;
-    return s;
+    return;
   }
   bool const inside = u >= axis.lo && u <= axis.hi;
   Scalar const xmax = Scalar(n - 1);
@@ -180,8 +183,8 @@ KOKKOS_FORCEINLINE_FUNCTION AxisStencil<Scalar, Order> linear_axis_stencil(
       s.w[d][3] = keep * (lower_ghost ? Scalar(0) : (upper_ghost ? b2 + Scalar(2) * b3 : b3));
     }
     std::int64_t const start = linear_window_start(n, i);
-    for (int j = 0; j < 4; ++j) s.row[j] = (start + j) * axis.stride;
-    return s;
+    for (int j = 0; j < 4; ++j) s.row[j] = (start + j) * stride;
+    return;
   }
   // n = 2, 3: taps i-1..i+2 clamped into the axis; tap 0 is the ghost c[-1] when
   // i = 0, tap 3 the ghost c[n] when i = n-2, folded into the real taps.
@@ -196,8 +199,15 @@ KOKKOS_FORCEINLINE_FUNCTION AxisStencil<Scalar, Order> linear_axis_stencil(
   for (int j = 0; j < 4; ++j) {
     std::int64_t index = i - 1 + j;
     index = index < 0 ? 0 : (index > n - 1 ? n - 1 : index);
-    s.row[j] = index * axis.stride;
+    s.row[j] = index * stride;
   }
+}
+
+template <int Order, bool MayFill = true, class Scalar>
+KOKKOS_FORCEINLINE_FUNCTION AxisStencil<Scalar, Order> linear_axis_stencil(
+    BasisMatrix<Scalar> const& m, Axis<Scalar> const& axis, Scalar u) {
+  AxisStencil<Scalar, Order> s;
+  linear_axis_stencil<Order, MayFill>(m, axis, axis.stride, u, s);
   return s;
 }
 
