@@ -8,18 +8,18 @@
 #include <splinegrid/compat.hpp>
 #include <splinegrid/evaluate.hpp>
 #include <splinegrid/grid.hpp>
+#include <splinegrid/impl/adjoint_scatter.hpp>
 #include <splinegrid/impl/deterministic_adjoint.hpp>
 #include <splinegrid/impl/view_checks.hpp>
 
 #include <Kokkos_Core.hpp>
-#include <Kokkos_ScatterView.hpp>
 
 namespace splinegrid {
 
 /// How adjoint() accumulates the control-point gradient.
 enum class AdjointStrategy {
   /// One pass over the points scattering into the gradient: per-thread copies on
-  /// host backends when they fit (ScatterView duplication), atomics otherwise and on
+  /// host backends when they fit (summed afterwards), atomics otherwise and on
   /// GPUs. Rounding depends on thread scheduling (last-bit differences).
   fast,
   /// Bitwise identical for any thread count, backend schedule and run: points are
@@ -40,32 +40,41 @@ namespace Impl {
 
 /// Per point: dL/dx into grad_points and, with a scatter view, dL/dc into it.
 /// Specialised on Variant (see KernelVariant).
-template <class Variant, class EvaluatorType, class Points, class GradValues, class ScatterViewType,
+template <class Variant, class EvaluatorType, class Points, class GradValues, class ScatterType,
           class GradPoints>
 struct AdjointKernel {
   using Scalar = typename EvaluatorType::value_type;
   static constexpr int Dim = EvaluatorType::dimension;
-  static constexpr bool with_scatter = !std::is_same<ScatterViewType, void*>::value;
+  static constexpr bool with_scatter = !std::is_same<ScatterType, void*>::value;
   EvaluatorType eval;
   Points points;
   GradValues grad_values;
-  ScatterViewType scatter;
+  ScatterType scatter;
   GradPoints grad_points;
   bool with_grad_points;
+  std::int64_t points_per_item;  // consecutive points per work item (see launch_adjoint)
 
-  KOKKOS_INLINE_FUNCTION void operator()(std::int64_t i) const {
+  KOKKOS_INLINE_FUNCTION void operator()(std::int64_t item) const {
+    std::int64_t const n = static_cast<std::int64_t>(points.extent(0));
+    std::int64_t const begin = item * points_per_item;
+    std::int64_t const end = begin + points_per_item < n ? begin + points_per_item : n;
+    if constexpr (with_scatter) {
+      auto access = scatter.access();  // once per item: it acquires a thread token
+      for (std::int64_t i = begin; i < end; ++i) point(i, access);
+    } else {
+      typename EvaluatorType::NoScatter none;
+      for (std::int64_t i = begin; i < end; ++i) point(i, none);
+    }
+  }
+
+  template <class Access>
+  KOKKOS_INLINE_FUNCTION void point(std::int64_t i, Access& access) const {
     Scalar x[Dim];
     for (int k = 0; k < Dim; ++k) x[k] = points(i, k);
     AxisStencil<Scalar, 1> st[Dim];
     eval.template stencils<1, Variant>(x, st);
     Scalar gp[Dim] = {};
-    if constexpr (with_scatter) {
-      auto access = scatter.access();
-      run(i, st, access, gp);
-    } else {
-      typename EvaluatorType::NoScatter none;
-      run(i, st, none, gp);
-    }
+    run(i, st, access, gp);
     if (with_grad_points)
       for (int k = 0; k < Dim; ++k) grad_points(i, k) = gp[k];
   }
@@ -83,48 +92,56 @@ struct AdjointKernel {
 };
 
 template <class ExecutionSpace, class EvaluatorType, class Points, class GradValues,
-          class ScatterViewType, class GradPoints>
+          class ScatterType, class GradPoints>
 void launch_adjoint(ExecutionSpace const& exec, EvaluatorType const& eval, Points const& points,
-                    GradValues const& grad_values, ScatterViewType const& scatter,
+                    GradValues const& grad_values, ScatterType const& scatter,
                     GradPoints const& grad_points, bool with_grad_points) {
+  // CPU threads take 32 consecutive points per work item, so the scatter's per-thread
+  // copy is looked up once per 32 points; GPU threads take one point each.
+  constexpr bool host = Kokkos::SpaceAccessibility<Kokkos::HostSpace,
+                                                   typename ExecutionSpace::memory_space>::accessible;
+  std::int64_t const per_item = host ? 32 : 1;
+  std::int64_t const n = static_cast<std::int64_t>(points.extent(0));
   using Policy = Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>>;
-  Policy const policy(exec, 0, static_cast<std::int64_t>(points.extent(0)));
+  Policy const policy(exec, 0, (n + per_item - 1) / per_item);
   with_kernel_variant(eval, [&](auto variant) {
     using Kernel = AdjointKernel<decltype(variant), EvaluatorType, Points, GradValues,
-                                 ScatterViewType, GradPoints>;
+                                 ScatterType, GradPoints>;
     Kokkos::parallel_for("splinegrid::adjoint", policy,
-                         Kernel{eval, points, grad_values, scatter, grad_points, with_grad_points});
+                         Kernel{eval, points, grad_values, scatter, grad_points, with_grad_points,
+                                per_item});
   });
 }
 
-/// Fast strategy: per-thread copies (ScatterView duplication) where Kokkos uses them
-/// for this space and they are small (<= 256 MiB, and not more rows than point
-/// contributions), atomics otherwise.
+/// Fast strategy: per-thread private copies on CPU spaces when they are small
+/// (<= 256 MiB, and not more rows than point contributions), atomics otherwise (GPU
+/// spaces, large grids). See impl/adjoint_scatter.hpp.
 template <class ExecutionSpace, class EvaluatorType, class Points, class GradValues,
           class GradControlPoints, class GradPoints>
 void fast_adjoint(ExecutionSpace const& exec, EvaluatorType const& eval, Points const& points,
                   GradValues const& grad_values, GradControlPoints const& grad,
                   GradPoints const& grad_points, bool with_grad_points) {
-  namespace KE = Kokkos::Experimental;
   using Scalar = typename EvaluatorType::value_type;
-  using DefaultScatter = KE::ScatterView<Scalar**, Kokkos::LayoutRight, ExecutionSpace>;
-  using AtomicScatter = KE::ScatterView<Scalar**, Kokkos::LayoutRight, ExecutionSpace,
-                                        KE::ScatterSum, KE::ScatterNonDuplicated,
-                                        KE::ScatterAtomic>;
-  double const copies = Compat::concurrency(exec);
+  using Memory = typename GradControlPoints::memory_space;
+  constexpr bool host = Kokkos::SpaceAccessibility<Kokkos::HostSpace,
+                                                   typename ExecutionSpace::memory_space>::accessible;
+  using Private = PrivateScatter<Scalar, ExecutionSpace>;
+  typename Private::Token token(exec);
+  double const copies = static_cast<double>(token.size());
   double const rows = static_cast<double>(grad.extent(0));
   double const bytes = copies * rows * static_cast<double>(grad.extent(1)) * sizeof(Scalar);
   double contributions = static_cast<double>(points.extent(0));
   for (int k = 0; k < EvaluatorType::dimension; ++k) contributions *= 4;
-  bool const duplicate = bytes <= 256.0 * 1024 * 1024 && rows <= contributions;
-  if (duplicate) {
-    DefaultScatter scatter(exec, grad);
+  bool const privatise = host && bytes <= 256.0 * 1024 * 1024 && rows <= contributions;
+  if (privatise) {
+    Private scatter{typename Private::Copies(Kokkos::view_alloc(exec, std::string("splinegrid::adjoint::copies")),
+                                             token.size(), grad.extent(0), grad.extent(1)),
+                    token};
     launch_adjoint(exec, eval, points, grad_values, scatter, grad_points, with_grad_points);
-    scatter.contribute_into(exec, grad);
+    sum_copies_into(exec, scatter.copies, grad);
   } else {
-    AtomicScatter scatter(exec, grad);
+    AtomicScatter<Scalar, Memory> scatter{grad};
     launch_adjoint(exec, eval, points, grad_values, scatter, grad_points, with_grad_points);
-    scatter.contribute_into(exec, grad);
   }
 }
 

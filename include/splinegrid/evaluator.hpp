@@ -137,33 +137,42 @@ class Evaluator {
   // ---- building blocks shared with the batched kernels ---------------------------
 
   /// Per-axis stencils of point x. Variant (see Impl::KernelVariant) lets batched
-  /// kernels assume torch_rules() (every axis Boundary::linear without fill) and a
-  /// fixed basis, which drops the general code; the default assumes nothing.
+  /// kernels assume torch_rules() (every axis Boundary::linear without fill), which
+  /// drops the general code; the default assumes nothing.
   template <int Order, class Variant = Impl::GeneralVariant, class Point>
-  KOKKOS_INLINE_FUNCTION void stencils(Point const& x,
+  KOKKOS_FORCEINLINE_FUNCTION void stencils(Point const& x,
                                        Impl::AxisStencil<Scalar, Order> (&st)[Dim]) const {
-    Impl::BasisMatrix<Scalar> const matrix = basis_matrix_of<Variant>();
-    Impl::static_for<Dim>([&](auto axis) {
-      constexpr int k = decltype(axis)::value;
-      if constexpr (Variant::torch) {
-        // Rows are row-major: the last axis has stride 1. Saying so as a constant
-        // lets the compiler see that its taps are adjacent (offsets 0..3).
-        std::int64_t const stride = k == Dim - 1 ? 1 : m_axes[k].stride;
-        Impl::linear_axis_stencil<Order, false>(matrix, m_axes[k], stride,
-                                                static_cast<Scalar>(x[k]), st[k]);
-      } else {
-        st[k] = Impl::make_axis_stencil<Order>(matrix, m_axes[k], static_cast<Scalar>(x[k]));
-      }
-    });
+    Impl::BasisMatrix<Scalar> const& matrix = m_matrix;
+    Impl::static_for<Dim>(AxisStep<Order, Variant, Point>{*this, matrix, x, st});
   }
 
-  /// The basis matrix, folded at compile time when Variant fixes the basis.
-  template <class Variant>
-  KOKKOS_INLINE_FUNCTION Impl::BasisMatrix<Scalar> basis_matrix_of() const {
-    if constexpr (Variant::basis >= 0) {
-      return Impl::fixed_basis_matrix<Scalar, Variant::basis>();
+  /// One step of stencils(): a functor rather than a lambda so that its call is
+  /// force-inlined (GCC outlines the lambda bodies in the larger kernels).
+  template <int Order, class Variant, class Point>
+  struct AxisStep {
+    Evaluator const& self;
+    Impl::BasisMatrix<Scalar> const& matrix;
+    Point const& x;
+    Impl::AxisStencil<Scalar, Order> (&st)[Dim];
+    template <class Index>
+    KOKKOS_FORCEINLINE_FUNCTION void operator()(Index) const {
+      self.template axis_stencil<Index::value, Order, Variant>(
+          matrix, static_cast<Scalar>(x[Index::value]), st);
+    }
+  };
+
+  /// Stencil of axis k (a separate, force-inlined step: compilers otherwise outline
+  /// the per-axis bodies of the unrolled loop in the larger kernels).
+  template <int k, int Order, class Variant>
+  KOKKOS_FORCEINLINE_FUNCTION void axis_stencil(Impl::BasisMatrix<Scalar> const& matrix, Scalar u,
+                                                Impl::AxisStencil<Scalar, Order> (&st)[Dim]) const {
+    if constexpr (Variant::torch) {
+      // Rows are row-major: the last axis has stride 1. Saying so as a constant
+      // lets the compiler see that its taps are adjacent (offsets 0..3).
+      std::int64_t const stride = k == Dim - 1 ? 1 : m_axes[k].stride;
+      Impl::linear_axis_stencil<Order, false>(matrix, m_axes[k], stride, u, st[k]);
     } else {
-      return m_matrix;
+      st[k] = Impl::make_axis_stencil<Order>(matrix, m_axes[k], u);
     }
   }
 
@@ -180,15 +189,11 @@ class Evaluator {
   /// acc[c] = value of channel c0 + c, c < K. Pitch: the channel count if known at
   /// compile time (the row pitch of the control points), else 0.
   template <int K, int Pitch = 0>
-  KOKKOS_INLINE_FUNCTION void accumulate_values(Impl::AxisStencil<Scalar, 0> const (&st)[Dim],
+  KOKKOS_FORCEINLINE_FUNCTION void accumulate_values(Impl::AxisStencil<Scalar, 0> const (&st)[Dim],
                                                 int c0, Scalar (&acc)[K]) const {
     Scalar const* data = m_control_points.data() + c0;
     std::int64_t const C = pitch<Pitch>();
-    auto leaf = [&](std::int64_t row, Scalar, Scalar(&v)[K]) {
-      Scalar const* p = data + row * C;
-      for (int c = 0; c < K; ++c) v[c] = p[c];
-    };
-    Impl::contract<0, Dim, 0, K>(st, 0, Scalar(1), leaf, acc);
+    Impl::contract<0, Dim, 0, K>(st, 0, Impl::GatherLeaf<Scalar, K>{data, C}, acc);
     if (filled(st))
       for (int c = 0; c < K; ++c) acc[c] += m_fill_value;
   }
@@ -205,16 +210,12 @@ class Evaluator {
   /// acc[c * E + e], E = Impl::derivative_entries<Dim, Order>: for channel c0 + c,
   /// the derivative of multi-index e (see Impl::gradient_index, hessian_index).
   template <int K, int Order, int Pitch = 0>
-  KOKKOS_INLINE_FUNCTION void accumulate_derivatives(
+  KOKKOS_FORCEINLINE_FUNCTION void accumulate_derivatives(
       Impl::AxisStencil<Scalar, Order> const (&st)[Dim], int c0,
       Scalar (&acc)[K * Impl::derivative_entries<Dim, Order>]) const {
     Scalar const* data = m_control_points.data() + c0;
     std::int64_t const C = pitch<Pitch>();
-    auto leaf = [&](std::int64_t row, Scalar, Scalar(&v)[K]) {
-      Scalar const* p = data + row * C;
-      for (int c = 0; c < K; ++c) v[c] = p[c];
-    };
-    Impl::contract<0, Dim, Order, K>(st, 0, Scalar(1), leaf, acc);
+    Impl::contract<0, Dim, Order, K>(st, 0, Impl::GatherLeaf<Scalar, K>{data, C}, acc);
     if (filled(st))
       for (int c = 0; c < K; ++c) acc[c * Impl::derivative_entries<Dim, Order>] += m_fill_value;
   }
@@ -222,26 +223,24 @@ class Evaluator {
   /// Adjoint of channels c0..c0+K-1: scatter(row, c0 + c) += weight * g[c] for every
   /// tap (unless Scatter is NoScatter), and gp[k] += d/dx_k of sum_c g[c] value_c.
   template <int K, int Pitch = 0, class Scatter>
-  KOKKOS_INLINE_FUNCTION void accumulate_adjoint(Impl::AxisStencil<Scalar, 1> const (&st)[Dim],
+  KOKKOS_FORCEINLINE_FUNCTION void accumulate_adjoint(Impl::AxisStencil<Scalar, 1> const (&st)[Dim],
                                                  int c0, Scalar const (&g)[K], Scatter& scatter,
                                                  Scalar (&gp)[Dim]) const {
     Scalar const* data = m_control_points.data() + c0;
     std::int64_t const C = pitch<Pitch>();
-    // The field projected on g: its leaf is sum_c g[c] cp(row, c) (one "channel").
-    auto leaf = [&](std::int64_t row, Scalar weight, Scalar(&v)[1]) {
-      Scalar const* p = data + row * C;
-      Scalar s = Scalar(0);
-      for (int c = 0; c < K; ++c) {
-        s += g[c] * p[c];
-        if constexpr (!std::is_same<Scatter, NoScatter>::value) {
-          scatter(row, c0 + c) += weight * g[c];
-        }
-      }
-      v[0] = s;
-    };
-    Scalar acc[Impl::derivative_entries<Dim, 1>];
-    Impl::contract<0, Dim, 1, 1>(st, 0, Scalar(1), leaf, acc);
-    for (int k = 0; k < Dim; ++k) gp[k] += acc[Impl::gradient_index<Dim, 1>(k)];
+    // dL/dx_k = sum_c g[c] d value_c / dx_k, from the gathered gradients.
+    constexpr int E = Impl::derivative_entries<Dim, 1>;
+    Scalar acc[K * E];
+    Impl::contract<0, Dim, 1, K>(st, 0, Impl::GatherLeaf<Scalar, K>{data, C}, acc);
+    for (int k = 0; k < Dim; ++k)
+      for (int c = 0; c < K; ++c) gp[k] += g[c] * acc[c * E + Impl::gradient_index<Dim, 1>(k)];
+    // dL/dc: every tap gets its weight times g.
+    if constexpr (!std::is_same<Scatter, NoScatter>::value) {
+      auto add = [&](std::int64_t row, Scalar weight) {
+        for (int c = 0; c < K; ++c) scatter(row, c0 + c) += weight * g[c];
+      };
+      Impl::for_each_tap<0, Dim>(st, 0, Scalar(1), add);
+    }
   }
 
   /// The row pitch of the control points: Pitch if known at compile time (> 0).

@@ -43,13 +43,11 @@ struct NormalDiagonal {
       for (int j = 0; j < 4; ++j) st[k].w[0][j] *= st[k].w[0][j];
     Scalar const wi = weight_of(weights, i);
     Diagonal const diag = diagonal;
-    auto leaf = [&](std::int64_t row, Scalar weight, Scalar(&v)[1]) {
+    auto add = [&](std::int64_t row, Scalar weight) {
       Kokkos::atomic_add(&diag(row),
                          static_cast<unsigned long long>(double(wi * weight) * scale + 0.5));
-      v[0] = Scalar(0);
     };
-    Scalar unused[1];
-    contract<0, Dim, 0, 1>(st, 0, Scalar(1), leaf, unused);
+    for_each_tap<0, Dim>(st, 0, Scalar(1), add);
   }
 };
 
