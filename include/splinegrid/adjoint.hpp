@@ -125,24 +125,26 @@ void fast_adjoint(ExecutionSpace const& exec, EvaluatorType const& eval, Points 
   using Memory = typename GradControlPoints::memory_space;
   constexpr bool host = Kokkos::SpaceAccessibility<Kokkos::HostSpace,
                                                    typename ExecutionSpace::memory_space>::accessible;
-  using Private = PrivateScatter<Scalar, ExecutionSpace>;
-  typename Private::Token token(exec);
-  double const copies = static_cast<double>(token.size());
-  double const rows = static_cast<double>(grad.extent(0));
-  double const bytes = copies * rows * static_cast<double>(grad.extent(1)) * sizeof(Scalar);
-  double contributions = static_cast<double>(points.extent(0));
-  for (int k = 0; k < EvaluatorType::dimension; ++k) contributions *= 4;
-  bool const privatise = host && bytes <= 256.0 * 1024 * 1024 && rows <= contributions;
-  if (privatise) {
-    Private scatter{typename Private::Copies(Kokkos::view_alloc(exec, std::string("splinegrid::adjoint::copies")),
-                                             token.size(), grad.extent(0), grad.extent(1)),
-                    token};
-    launch_adjoint(exec, eval, points, grad_values, scatter, grad_points, with_grad_points);
-    sum_copies_into(exec, scatter.copies, grad);
-  } else {
-    AtomicScatter<Scalar, Memory> scatter{grad};
-    launch_adjoint(exec, eval, points, grad_values, scatter, grad_points, with_grad_points);
+  if constexpr (host) {
+    using Private = PrivateScatter<Scalar, ExecutionSpace>;
+    typename Private::Token token(exec);
+    double const copies = static_cast<double>(token.size());
+    double const rows = static_cast<double>(grad.extent(0));
+    double const bytes = copies * rows * static_cast<double>(grad.extent(1)) * sizeof(Scalar);
+    double contributions = static_cast<double>(points.extent(0));
+    for (int k = 0; k < EvaluatorType::dimension; ++k) contributions *= 4;
+    if (bytes <= 256.0 * 1024 * 1024 && rows <= contributions) {
+      Private scatter{typename Private::Copies(
+                          Kokkos::view_alloc(exec, std::string("splinegrid::adjoint::copies")),
+                          token.size(), grad.extent(0), grad.extent(1)),
+                      token};
+      launch_adjoint(exec, eval, points, grad_values, scatter, grad_points, with_grad_points);
+      sum_copies_into(exec, scatter.copies, grad);
+      return;
+    }
   }
+  AtomicScatter<Scalar, Memory> scatter{grad};
+  launch_adjoint(exec, eval, points, grad_values, scatter, grad_points, with_grad_points);
 }
 
 }  // namespace Impl

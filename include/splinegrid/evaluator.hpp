@@ -156,8 +156,8 @@ class Evaluator {
     Impl::AxisStencil<Scalar, Order> (&st)[Dim];
     template <class Index>
     KOKKOS_FORCEINLINE_FUNCTION void operator()(Index) const {
-      self.template axis_stencil<Index::value, Order, Variant>(
-          matrix, static_cast<Scalar>(x[Index::value]), st);
+      constexpr int k = Index::value;  // a local: x[] may take its index by reference
+      self.template axis_stencil<k, Order, Variant>(matrix, static_cast<Scalar>(x[k]), st);
     }
   };
 
