@@ -228,12 +228,16 @@ class Evaluator {
                                                  Scalar (&gp)[Dim]) const {
     Scalar const* data = m_control_points.data() + c0;
     std::int64_t const C = pitch<Pitch>();
-    // dL/dx_k = sum_c g[c] d value_c / dx_k, from the gathered gradients.
-    constexpr int E = Impl::derivative_entries<Dim, 1>;
-    Scalar acc[K * E];
-    Impl::contract<0, Dim, 1, K>(st, 0, Impl::GatherLeaf<Scalar, K>{data, C}, acc);
-    for (int k = 0; k < Dim; ++k)
-      for (int c = 0; c < K; ++c) gp[k] += g[c] * acc[c * E + Impl::gradient_index<Dim, 1>(k)];
+    // dL/dx_k = d/dx_k of the field projected on g, sum_c g[c] value_c: gathered
+    // directly for one channel, projected tap by tap for several.
+    Scalar acc[Impl::derivative_entries<Dim, 1>];
+    if constexpr (K == 1) {
+      Impl::contract<0, Dim, 1, 1>(st, 0, Impl::GatherLeaf<Scalar, 1>{data, C}, acc);
+      for (int k = 0; k < Dim; ++k) gp[k] += g[0] * acc[Impl::gradient_index<Dim, 1>(k)];
+    } else {
+      Impl::contract<0, Dim, 1, 1>(st, 0, Impl::ProjectedLeaf<Scalar, K>{data, C, g}, acc);
+      for (int k = 0; k < Dim; ++k) gp[k] += acc[Impl::gradient_index<Dim, 1>(k)];
+    }
     // dL/dc: every tap gets its weight times g.
     if constexpr (!std::is_same<Scatter, NoScatter>::value) {
       auto add = [&](std::int64_t row, Scalar weight) {

@@ -153,6 +153,23 @@ KOKKOS_FORCEINLINE_FUNCTION auto tap_sum(Scalar const (&w)[Order + 1][4],
   }
 }
 
+/// A leaf that reads the control rows projected on K weights g: its one "channel"
+/// is sum_c g[c] cp(row, c) (the adjoint's dL/dx needs only this projection, which
+/// contracts one channel instead of K).
+template <class Scalar, int K>
+struct ProjectedLeaf {
+  static constexpr int channels = K;
+  Scalar const* data;
+  std::int64_t pitch;
+  Scalar const (&g)[K];
+  KOKKOS_FORCEINLINE_FUNCTION Scalar const* row(std::int64_t r) const { return data + r * pitch; }
+};
+
+template <class Leaf>
+struct is_projected_leaf : std::false_type {};
+template <class Scalar, int K>
+struct is_projected_leaf<ProjectedLeaf<Scalar, K>> : std::true_type {};
+
 /// out[c * E + e], E = derivative_entries<Dim, Order, Axis>, gets, for the entry e
 /// = (d_Axis, ..., d_{Dim-1}) of EntryTable<Dim - Axis, Order>,
 ///   sum over taps j_Axis..j_{Dim-1} of prod_k st[k].w[d_k][j_k] · cp(row + rows, c),
@@ -160,9 +177,9 @@ KOKKOS_FORCEINLINE_FUNCTION auto tap_sum(Scalar const (&w)[Order + 1][4],
 /// reads the control rows in place; the other levels sum their four taps pairwise
 /// (dependency depth 2 instead of a serial chain of 4: the contraction is
 /// latency-bound otherwise).
-template <int Axis, int Dim, int Order, int K, class Scalar>
+template <int Axis, int Dim, int Order, int K, class Scalar, class Leaf>
 KOKKOS_FORCEINLINE_FUNCTION void contract(AxisStencil<Scalar, Order> const (&st)[Dim],
-                                          std::int64_t row, GatherLeaf<Scalar, K> const& leaf,
+                                          std::int64_t row, Leaf const& leaf,
                                           Scalar (&out)[K * derivative_entries<Dim, Order, Axis>]) {
   constexpr int inner = derivative_entries<Dim, Order, Axis + 1>;
   constexpr int entries = derivative_entries<Dim, Order, Axis>;
@@ -170,7 +187,19 @@ KOKKOS_FORCEINLINE_FUNCTION void contract(AxisStencil<Scalar, Order> const (&st)
     Scalar const* p[4];
     for (int j = 0; j < 4; ++j) p[j] = leaf.row(row + st[Axis].row[j]);
     // One axis left: entry e is derivative order e.
-    static_for<entries>(tap_sum<1, Order, K, entries, 1>(st[Axis].w, p, out));
+    if constexpr (is_projected_leaf<Leaf>::value) {
+      static_assert(K == 1, "splinegrid: a projected contraction has one channel");
+      Scalar v[4];
+      for (int j = 0; j < 4; ++j) {
+        Scalar sum = Scalar(0);
+        for (int c = 0; c < Leaf::channels; ++c) sum += leaf.g[c] * p[j][c];
+        v[j] = sum;
+      }
+      Scalar const* q[4] = {v, v + 1, v + 2, v + 3};
+      static_for<entries>(tap_sum<1, Order, 1, entries, 1>(st[Axis].w, q, out));
+    } else {
+      static_for<entries>(tap_sum<1, Order, K, entries, 1>(st[Axis].w, p, out));
+    }
   } else {
     Scalar below[4][K * inner];
     for (int j = 0; j < 4; ++j)
