@@ -14,6 +14,25 @@
 #include <type_traits>
 
 namespace splinegrid {
+namespace Impl {
+
+/// One step of Evaluator::stencils(): a functor rather than a lambda so that its
+/// call is force-inlined (GCC outlines the lambda bodies in the larger kernels).
+template <class EvaluatorType, int Order, class Variant, class Point>
+struct AxisStep {
+  using Scalar = typename EvaluatorType::value_type;
+  EvaluatorType const& self;
+  BasisMatrix<Scalar> const& matrix;
+  Point const& x;
+  AxisStencil<Scalar, Order>* st;  // the Dim stencils
+  template <class Index>
+  KOKKOS_FORCEINLINE_FUNCTION void operator()(Index) const {
+    constexpr int k = Index::value;  // a local: x[] may take its index by reference
+    self.template axis_stencil<k, Order, Variant>(matrix, static_cast<Scalar>(x[k]), st[k]);
+  }
+};
+
+}  // namespace Impl
 
 /// Evaluates a spline grid at single points inside device code.
 ///
@@ -143,36 +162,21 @@ class Evaluator {
   KOKKOS_FORCEINLINE_FUNCTION void stencils(Point const& x,
                                        Impl::AxisStencil<Scalar, Order> (&st)[Dim]) const {
     Impl::BasisMatrix<Scalar> const& matrix = m_matrix;
-    Impl::static_for<Dim>(AxisStep<Order, Variant, Point>{*this, matrix, x, st});
+    Impl::static_for<Dim>(Impl::AxisStep<Evaluator, Order, Variant, Point>{*this, matrix, x, st});
   }
-
-  /// One step of stencils(): a functor rather than a lambda so that its call is
-  /// force-inlined (GCC outlines the lambda bodies in the larger kernels).
-  template <int Order, class Variant, class Point>
-  struct AxisStep {
-    Evaluator const& self;
-    Impl::BasisMatrix<Scalar> const& matrix;
-    Point const& x;
-    Impl::AxisStencil<Scalar, Order> (&st)[Dim];
-    template <class Index>
-    KOKKOS_FORCEINLINE_FUNCTION void operator()(Index) const {
-      constexpr int k = Index::value;  // a local: x[] may take its index by reference
-      self.template axis_stencil<k, Order, Variant>(matrix, static_cast<Scalar>(x[k]), st);
-    }
-  };
 
   /// Stencil of axis k (a separate, force-inlined step: compilers otherwise outline
   /// the per-axis bodies of the unrolled loop in the larger kernels).
   template <int k, int Order, class Variant>
   KOKKOS_FORCEINLINE_FUNCTION void axis_stencil(Impl::BasisMatrix<Scalar> const& matrix, Scalar u,
-                                                Impl::AxisStencil<Scalar, Order> (&st)[Dim]) const {
+                                                Impl::AxisStencil<Scalar, Order>& st) const {
     if constexpr (Variant::torch) {
       // Rows are row-major: the last axis has stride 1. Saying so as a constant
       // lets the compiler see that its taps are adjacent (offsets 0..3).
       std::int64_t const stride = k == Dim - 1 ? 1 : m_axes[k].stride;
-      Impl::linear_axis_stencil<Order, false>(matrix, m_axes[k], stride, u, st[k]);
+      Impl::linear_axis_stencil<Order, false>(matrix, m_axes[k], stride, u, st);
     } else {
-      st[k] = Impl::make_axis_stencil<Order>(matrix, m_axes[k], u);
+      st = Impl::make_axis_stencil<Order>(matrix, m_axes[k], u);
     }
   }
 
