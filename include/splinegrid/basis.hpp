@@ -50,8 +50,6 @@ struct BasisMatrix {
 };
 
 /// BasisMatrix of basis `BasisId` (static_cast<int>(Basis)), 1/6 and 1/2 folded in.
-/// Known at compile time, so kernels specialised on a basis fold its coefficients
-/// (and drop the zero ones) instead of loading them.
 template <class Scalar, int BasisId>
 KOKKOS_INLINE_FUNCTION constexpr BasisMatrix<Scalar> fixed_basis_matrix() {
   constexpr bool is_bspline = BasisId == static_cast<int>(Basis::bspline);

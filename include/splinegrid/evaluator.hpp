@@ -296,7 +296,7 @@ class Evaluator {
   }
 
   /// Largest channel block for derivatives of `Order`: accumulators grow as
-  /// (Order+1)^Dim per channel, so high orders use small blocks.
+  /// Impl::derivative_entries<Dim, Order> per channel, so high orders use small blocks.
   template <int Order>
   static constexpr int derivative_block = Order == 0 ? 8 : (Order == 1 ? 4 : (Dim <= 2 ? 4 : 1));
 
