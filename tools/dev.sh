@@ -131,9 +131,14 @@ case $verb in
       [ -e "$artifact" ] || continue
       # The first frame past the sanitizer, libFuzzer, libc and libstdc++ frames; an
       # out-of-memory input is replayed with libFuzzer's malloc limit so that the
-      # allocation's own stack is printed.
-      frame=$(build-fuzz/bin/splinegrid_fuzz_grid_file -detect_leaks=0 -rss_limit_mb=2048 \
-                -malloc_limit_mb=2048 "$artifact" 2>&1 \
+      # allocation's own stack is printed, unwound from debug info: libhdf5 has no
+      # frame pointers, and ASan's default fast unwinder loses every frame between
+      # malloc and libFuzzer's driver there (the CI run that printed only 'main').
+      # The RSS limit is above the malloc limit: poisoning the shadow of a huge block
+      # must not trip the RSS watchdog (which prints no allocation stack) first.
+      frame=$(ASAN_OPTIONS=fast_unwind_on_malloc=0:fast_unwind_on_fatal=0 \
+              timeout 300 build-fuzz/bin/splinegrid_fuzz_grid_file -detect_leaks=0 \
+                -rss_limit_mb=8192 -malloc_limit_mb=2048 "$artifact" 2>&1 \
               | grep -E '^ +#[0-9]+ ' \
               | grep -v -E 'interceptor|libclang_rt|sanitizer|sysdeps|libc[.]so|libstdc[+][+]|/c[+][+]/[0-9]+/| in (malloc|calloc|realloc|operator new)| in fuzzer::' \
               | head -1 || true)
