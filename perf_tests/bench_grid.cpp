@@ -11,6 +11,7 @@
 #include <benchmark/benchmark.h>
 
 #include <array>
+#include <optional>
 #include <string>
 
 namespace splinegrid::bench {
@@ -19,7 +20,9 @@ namespace {
 using Exec = Kokkos::DefaultExecutionSpace;
 using Memory = Exec::memory_space;
 
-enum class Op { forward, gradients, hessians, adjoint_fast, adjoint_deterministic };
+// adjoint_ordered: the deterministic gradient at points sorted once by a PointOrder
+// (built outside the timed loop, as a fit does for its fixed observations).
+enum class Op { forward, gradients, hessians, adjoint_fast, adjoint_deterministic, adjoint_ordered };
 
 template <class Scalar>
 using Matrix = Kokkos::View<Scalar**, Kokkos::LayoutRight, Memory>;
@@ -58,7 +61,10 @@ void run(benchmark::State& state) {
     gradients = decltype(gradients)("gradients", n, channels, Dim);
   if constexpr (Operation == Op::hessians)
     hessians = decltype(hessians)("hessians", n, channels, Dim, Dim);
-  if constexpr (Operation == Op::adjoint_fast || Operation == Op::adjoint_deterministic) {
+  constexpr bool is_adjoint = Operation == Op::adjoint_fast ||
+                              Operation == Op::adjoint_deterministic ||
+                              Operation == Op::adjoint_ordered;
+  if constexpr (is_adjoint) {
     grad_points = Matrix<Scalar>("grad_points", n, Dim);
     grad_cp = decltype(grad_cp)("grad_cp", p.grid.num_control_points(), channels);
     Kokkos::Random_XorShift64_Pool<Exec> pool(7);
@@ -67,6 +73,8 @@ void run(benchmark::State& state) {
   AdjointOptions options;
   options.strategy = Operation == Op::adjoint_deterministic ? AdjointStrategy::deterministic
                                                             : AdjointStrategy::fast;
+  std::optional<PointOrder<Scalar, Dim, Memory>> order;
+  if constexpr (Operation == Op::adjoint_ordered) order.emplace(exec, p.grid, p.points);
   exec.fence();
   for (auto _ : state) {
     if constexpr (Operation == Op::forward) evaluate(exec, p.grid, p.points, values);
@@ -76,6 +84,8 @@ void run(benchmark::State& state) {
       evaluate_hessians(exec, p.grid, p.points, values, gradients, hessians);
     if constexpr (Operation == Op::adjoint_fast || Operation == Op::adjoint_deterministic)
       adjoint(exec, p.grid, p.points, values, grad_cp, grad_points, options);
+    if constexpr (Operation == Op::adjoint_ordered)
+      adjoint(exec, p.grid, p.points, values, grad_cp, grad_points, *order);
     exec.fence();
   }
   state.counters["points/s"] = benchmark::Counter(
@@ -144,6 +154,7 @@ void register_dim(char const* scalar_name) {
   register_one<Scalar, Dim, Op::hessians>("hessians", scalar_name);
   register_one<Scalar, Dim, Op::adjoint_fast>("adjoint_fast", scalar_name);
   register_one<Scalar, Dim, Op::adjoint_deterministic>("adjoint_deterministic", scalar_name);
+  register_one<Scalar, Dim, Op::adjoint_ordered>("adjoint_ordered", scalar_name);
 }
 
 template <class Scalar>

@@ -27,7 +27,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # --- 1. apt packages -------------------------------------------------------------
 apt_packages=(g++ cmake ninja-build pkg-config dpkg-dev xz-utils
               libgtest-dev libgmock-dev libbenchmark-dev
-              libopenmpi-dev openmpi-bin libhdf5-dev libpng-dev doxygen clang)
+              libopenmpi-dev openmpi-bin libhdf5-dev libpng-dev doxygen clang ccache)
 for f in "${flavours[@]}"; do
   [ "$f" = hip ] && apt_packages+=(hipcc libamdhip64-dev rocm-device-libs)
 done

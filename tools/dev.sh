@@ -7,7 +7,7 @@
 #   tools/dev.sh bench [args]    build and run the Google Benchmark perf tests
 #   tools/dev.sh install-test    install into build/install and build+run cmake/install_test
 #   tools/dev.sh cxx20           build the unit tests (the core API) as C++20 and run them
-#   tools/dev.sh sanitize        ASan+UBSan build on a bounds-checked Kokkos, run unit/MPI/CLI tests
+#   tools/dev.sh sanitize        ASan+UBSan C++20 build on a bounds-checked Kokkos, run unit/MPI/CLI tests
 #   tools/dev.sh fuzz            libFuzzer runs (FUZZ_SECONDS each) of the CSV and grid-file readers
 #   tools/dev.sh cuda-check      compile library, tests, benchmarks, examples for CUDA (no run)
 #   tools/dev.sh hip-check       compile library, tests, examples with hipcc (ROCm 5.2, gfx90a; no run)
@@ -17,6 +17,13 @@ cd "$root"
 verb=${1:-help}
 [ $# -gt 0 ] && shift
 jobs=$(nproc)
+# Compiler cache outside the clone (like the Kokkos builds), so that CI reruns and
+# repeated stages recompile only what changed; host compilers only (nvcc_wrapper and
+# hipcc are scripts ccache does not recognise).
+export CCACHE_DIR=${CCACHE_DIR:-${SPLINEGRID_CACHE:-$HOME/.cache/splinegrid}/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 export OMP_PROC_BIND=${OMP_PROC_BIND:-false}
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$jobs}
 
@@ -33,7 +40,7 @@ configure() {  # build-dir flavour [cmake args...]
   prefix=$(kokkos_prefix "$flavour")
   cmake -S . -B "$dir" -G Ninja -Wno-dev -DCMAKE_PREFIX_PATH="$prefix" \
     -DSplineGrid_ENABLE_MPI=ON -DSplineGrid_ENABLE_HDF5=ON \
-    -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" "$@"
+    -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" "${launcher[@]}" "$@"
 }
 
 case $verb in
@@ -85,9 +92,13 @@ case $verb in
     # unit tests, reference cases, MPI tests and CLI tests (not benchmarks/examples).
     export LSAN_OPTIONS="suppressions=$root/tools/lsan-suppressions.txt:print_suppressions=0"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+    # -O1 -g1 (line tables, asserts on): 2.5x faster to compile than -O2 -g, same
+    # findings with file:line. Built as C++20, so this stage is also the C++20 check
+    # of everything it builds (the test stage builds C++17).
     BUILD_TYPE=RelWithDebInfo configure build-sanitize host-checked \
       -DSplineGrid_ENABLE_BENCHMARKS=OFF -DSplineGrid_ENABLE_EXAMPLES=OFF \
-      -DCMAKE_CXX_FLAGS="-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+      -DCMAKE_CXX_STANDARD=20 -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
+      -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
     cmake --build build-sanitize -j "$jobs"
     # One OpenMP thread count and up to 2 ranks keep the stage short; the plain test
     # stage covers the rest. Processes that initialise Open MPI run without leak
@@ -105,7 +116,7 @@ case $verb in
     cmake -S . -B build-fuzz -G Ninja -Wno-dev -DCMAKE_PREFIX_PATH="$prefix" \
       -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DSplineGrid_ENABLE_HDF5=ON -DSplineGrid_ENABLE_FUZZING=ON -DSplineGrid_ENABLE_BENCHMARKS=OFF \
-      -DSplineGrid_ENABLE_EXAMPLES=OFF
+      -DSplineGrid_ENABLE_EXAMPLES=OFF "${launcher[@]}"
     cmake --build build-fuzz -j "$jobs" --target splinegrid_fuzz_csv splinegrid_fuzz_grid_file
     # HDF5 keeps freed blocks in its own free lists, which libFuzzer's per-input leak
     # check reports as leaks inside libhdf5: leak checking is off for that target.
@@ -162,14 +173,16 @@ case $verb in
     prefix=$(kokkos_prefix cuda)
     export PATH="/usr/local/cuda/bin:$PATH"
     cmake -S . -B build-cuda -G Ninja -Wno-dev -DCMAKE_PREFIX_PATH="$prefix" \
-      -DCMAKE_CXX_COMPILER="$prefix/bin/nvcc_wrapper" -DCMAKE_BUILD_TYPE=Release
+      -DCMAKE_CXX_COMPILER="$prefix/bin/nvcc_wrapper" -DCMAKE_BUILD_TYPE=Release \
+      -DSplineGrid_TEST_SPACES=Kokkos::Cuda
     cmake --build build-cuda -j "$jobs"
     echo "cuda-check: library, tests, benchmarks and examples compiled for CUDA (sm_80); not run (no GPU)"
     ;;
   hip-check)
     prefix=$(kokkos_prefix hip)
     cmake -S . -B build-hip -G Ninja -Wno-dev -DCMAKE_PREFIX_PATH="$prefix" \
-      -DCMAKE_CXX_COMPILER=hipcc -DCMAKE_BUILD_TYPE=Release -DSplineGrid_ENABLE_BENCHMARKS=OFF
+      -DCMAKE_CXX_COMPILER=hipcc -DCMAKE_BUILD_TYPE=Release -DSplineGrid_ENABLE_BENCHMARKS=OFF \
+      -DSplineGrid_TEST_SPACES=Kokkos::Experimental::HIP
     # hipcc may print a harmless rocm_agent_enumerator Python traceback (no
     # /sys/class/kfd here); the exit status is what counts.
     cmake --build build-hip -j "$jobs"

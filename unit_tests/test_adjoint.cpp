@@ -171,6 +171,90 @@ void check_strategies_agree_and_accumulate() {
 
 TYPED_TEST(Adjoint, StrategiesAgreeAndAccumulate) { check_strategies_agree_and_accumulate<TypeParam>(); }
 
+// A PointOrder built once serves every evaluate()/adjoint() on the same points and
+// geometry: bitwise the plain values and the deterministic strategy's gradient, for
+// other control values and channel counts too; and it refuses other points or
+// another geometry.
+template <class ExecutionSpace>
+void check_point_order() {
+  ExecutionSpace exec;
+  auto grid = random_grid<ExecutionSpace, 3>({6, 5, 4}, 3, Basis::bspline, 51);
+  auto points = random_matrix<ExecutionSpace>(4000, 3, -0.1, 1.1, 52);
+  auto y = random_matrix<ExecutionSpace>(4000, 3, -1, 1, 53);
+  using GridType = decltype(grid);
+  using CP = typename GridType::control_points_type;
+  PointOrder<double, 3, typename ExecutionSpace::memory_space> order(exec, grid, points);
+  ASSERT_EQ(order.size(), 4000);
+  {  // permutation and inverse are inverse bijections
+    auto perm = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace{}, order.permutation());
+    auto inv = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace{}, order.inverse_permutation());
+    std::vector<int> seen(4000, 0);
+    for (std::int64_t j = 0; j < 4000; ++j) {
+      ASSERT_TRUE(perm(j) >= 0 && perm(j) < 4000);
+      ++seen[static_cast<std::size_t>(perm(j))];
+      EXPECT_EQ(inv(perm(j)), j);
+    }
+    for (int count : seen) EXPECT_EQ(count, 1);
+  }
+  {  // evaluation in sorted order: the same values, bit for bit
+    Matrix<ExecutionSpace> plain("plain", 4000, 3), ordered("ordered", 4000, 3);
+    evaluate(exec, grid, points, plain);
+    evaluate(exec, grid, points, ordered, order);
+    EXPECT_TRUE(bitwise_equal(host_vector(plain), host_vector(ordered)));
+  }
+  AdjointOptions det;
+  det.strategy = AdjointStrategy::deterministic;
+  for (int channels : {3, 1}) {
+    auto g = random_grid<ExecutionSpace, 3>({6, 5, 4}, channels, Basis::bspline, 54 + channels);
+    auto yc = Kokkos::subview(y, Kokkos::ALL, std::make_pair(0, channels));
+    Matrix<ExecutionSpace> yy("yy", 4000, channels);
+    Kokkos::deep_copy(yy, yc);
+    CP want("want", g.num_control_points(), channels), got("got", g.num_control_points(), channels);
+    Matrix<ExecutionSpace> gp_want("gp_want", 4000, 3), gp_got("gp_got", 4000, 3);
+    adjoint(exec, g, points, yy, want, gp_want, det);
+    adjoint(exec, g, points, yy, got, gp_got, order);
+    EXPECT_TRUE(bitwise_equal(host_vector(want), host_vector(got))) << "C = " << channels;
+    EXPECT_TRUE(bitwise_equal(host_vector(gp_want), host_vector(gp_got))) << "C = " << channels;
+    adjoint(exec, g, points, yy, got, gp_got, order, true);  // accumulate: twice
+    auto const w = host_vector(want), a = host_vector(got);
+    for (std::size_t i = 0; i < w.size(); ++i) EXPECT_EQ(a[i], 2 * w[i]);
+  }
+  CP grad("grad", grid.num_control_points(), 3);
+  Matrix<ExecutionSpace> none;
+  auto expect_error = [&](auto&& call, char const* needle) {
+    try {
+      call();
+      ADD_FAILURE() << "no error, expected one mentioning '" << needle << "'";
+    } catch (std::invalid_argument const& e) {
+      EXPECT_NE(std::string(e.what()).find("splinegrid::adjoint"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  };
+  // One coordinate changed by one ulp.
+  auto moved = random_matrix<ExecutionSpace>(4000, 3, -0.1, 1.1, 52);
+  auto moved_h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace{}, moved);
+  moved_h(1234, 1) = std::nextafter(moved_h(1234, 1), 2.0);
+  Kokkos::deep_copy(moved, moved_h);
+  expect_error([&] { adjoint(exec, grid, moved, y, grad, none, order); }, "points differ");
+  auto fewer = random_matrix<ExecutionSpace>(3999, 3, -0.1, 1.1, 52);
+  auto y_fewer = random_matrix<ExecutionSpace>(3999, 3, -1, 1, 53);
+  expect_error([&] { adjoint(exec, grid, fewer, y_fewer, grad, none, order); }, "4000 points");
+  auto other_basis = random_grid<ExecutionSpace, 3>({6, 5, 4}, 3, Basis::catmull_rom, 51);
+  expect_error([&] { adjoint(exec, other_basis, points, y, grad, none, order); }, "geometry");
+  Matrix<ExecutionSpace> moved_values("moved_values", 4000, 3);
+  try {
+    evaluate(exec, grid, moved, moved_values, order);
+    ADD_FAILURE() << "evaluate with a stale PointOrder did not throw";
+  } catch (std::invalid_argument const& e) {
+    EXPECT_NE(std::string(e.what()).find("splinegrid::evaluate"), std::string::npos) << e.what();
+  }
+  auto other_res = random_grid<ExecutionSpace, 3>({6, 5, 5}, 3, Basis::bspline, 51);
+  CP grad_res("grad_res", other_res.num_control_points(), 3);
+  expect_error([&] { adjoint(exec, other_res, points, y, grad_res, none, order); }, "geometry");
+}
+
+TYPED_TEST(Adjoint, PointOrderSortsOnceForEvaluateAndAdjoint) { check_point_order<TypeParam>(); }
+
 // Clamp semantics of dL/dx: zero strictly outside, one-sided slope on the boundary.
 template <class ExecutionSpace>
 void check_grad_points_at_clamp() {

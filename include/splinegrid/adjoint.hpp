@@ -11,6 +11,7 @@
 #include <splinegrid/impl/adjoint_scatter.hpp>
 #include <splinegrid/impl/deterministic_adjoint.hpp>
 #include <splinegrid/impl/view_checks.hpp>
+#include <splinegrid/point_order.hpp>
 
 #include <Kokkos_Core.hpp>
 
@@ -149,6 +150,55 @@ void fast_adjoint(ExecutionSpace const& exec, EvaluatorType const& eval, Points 
 
 }  // namespace Impl
 
+namespace Impl {
+
+/// adjoint() with an optional prebuilt point order (sorted != nullptr: the
+/// deterministic gather on it, whatever options.strategy says).
+template <class ExecutionSpace, class Scalar, int Dim, class MemorySpace, class Points,
+          class GradValues, class GradControlPoints, class GradPoints>
+void run_adjoint(ExecutionSpace const& exec, Grid<Scalar, Dim, MemorySpace> const& grid,
+                 Points const& points, GradValues const& grad_values,
+                 GradControlPoints const& grad_control_points, GradPoints const& grad_points,
+                 AdjointOptions const& options,
+                 SortedStencils<Scalar, Dim, MemorySpace> const* sorted, char const* fn) {
+  using GridType = Grid<Scalar, Dim, MemorySpace>;
+  check_evaluate_arguments<ExecutionSpace>(fn, grid, points, grad_values);
+  static_assert(std::is_same<GradControlPoints, typename GridType::control_points_type>::value,
+                "splinegrid::adjoint: grad_control_points must be Grid::control_points_type");
+  static_check_view<ExecutionSpace, Scalar, 2, GradPoints>();
+  std::int64_t const n = static_cast<std::int64_t>(points.extent(0));
+  bool const with_cp = grad_control_points.extent(0) != 0;
+  bool const with_points = grad_points.extent(0) != 0;
+  if (with_cp) {
+    require_extent(grad_control_points, 0, grid.num_control_points(), fn, "grad_control_points");
+    require_extent(grad_control_points, 1, grid.channels(), fn, "grad_control_points");
+  }
+  if (with_points) {
+    require_extent(grad_points, 0, n, fn, "grad_points");
+    require_extent(grad_points, 1, Dim, fn, "grad_points");
+  }
+  require(options.strategy == AdjointStrategy::fast ||
+              options.strategy == AdjointStrategy::deterministic,
+          fn, "unknown AdjointStrategy");
+  if (with_cp && !options.accumulate)
+    Kokkos::deep_copy(exec, grad_control_points, Scalar(0));
+  if (n == 0) return;
+  auto const eval = grid.evaluator();
+  if (with_cp && !sorted && options.strategy == AdjointStrategy::fast) {
+    fast_adjoint(exec, eval, points, grad_values, grad_control_points, grad_points, with_points);
+    return;
+  }
+  if (with_cp && sorted)
+    gather_control_point_gradient(exec, eval, *sorted, grad_values, grad_control_points);
+  else if (with_cp)
+    deterministic_control_point_gradient(exec, eval, points, grad_values, grad_control_points);
+  if (with_points)
+    launch_adjoint(exec, eval, points, grad_values, static_cast<void*>(nullptr), grad_points,
+                   true);
+}
+
+}  // namespace Impl
+
 /// Backward pass of evaluate() for a loss L(values):
 ///   grad_control_points(r, c) = sum_i grad_values(i, c) · d values(i, c) / d cp(r, c)
 ///   grad_points(i, k)         = sum_c grad_values(i, c) · d values(i, c) / d points(i, k)
@@ -168,41 +218,32 @@ std::enable_if_t<Kokkos::is_execution_space<ExecutionSpace>::value> adjoint(
     AdjointOptions const& options = {}) {
   constexpr char const* fn = "splinegrid::adjoint";
   Compat::ScopedRegion region(fn);
-  using GridType = Grid<Scalar, Dim, MemorySpace>;
+  Impl::run_adjoint(exec, grid, points, grad_values, grad_control_points, grad_points, options,
+                    static_cast<Impl::SortedStencils<Scalar, Dim, MemorySpace> const*>(nullptr),
+                    fn);
+}
+
+/// adjoint() at points sorted once by a PointOrder built for them and for this grid's
+/// geometry: the control-point gradient is bitwise the deterministic strategy's, at
+/// no sort per call (the order's tables are reused); grad_points as adjoint().
+/// `accumulate` as AdjointOptions::accumulate. Throws if the order does not match the
+/// grid's geometry or the points (see PointOrder::check). Fences `exec`.
+template <class ExecutionSpace, class Scalar, int Dim, class MemorySpace, class Points,
+          class GradValues, class GradControlPoints, class GradPoints>
+std::enable_if_t<Kokkos::is_execution_space<ExecutionSpace>::value> adjoint(
+    ExecutionSpace const& exec, Grid<Scalar, Dim, MemorySpace> const& grid,
+    Points const& points, GradValues const& grad_values,
+    GradControlPoints const& grad_control_points, GradPoints const& grad_points,
+    PointOrder<Scalar, Dim, MemorySpace> const& order, bool accumulate = false) {
+  constexpr char const* fn = "splinegrid::adjoint";
+  Compat::ScopedRegion region(fn);
   Impl::check_evaluate_arguments<ExecutionSpace>(fn, grid, points, grad_values);
-  static_assert(std::is_same<GradControlPoints, typename GridType::control_points_type>::value,
-                "splinegrid::adjoint: grad_control_points must be Grid::control_points_type");
-  Impl::static_check_view<ExecutionSpace, Scalar, 2, GradPoints>();
-  std::int64_t const n = static_cast<std::int64_t>(points.extent(0));
-  bool const with_cp = grad_control_points.extent(0) != 0;
-  bool const with_points = grad_points.extent(0) != 0;
-  if (with_cp) {
-    Impl::require_extent(grad_control_points, 0, grid.num_control_points(), fn,
-                         "grad_control_points");
-    Impl::require_extent(grad_control_points, 1, grid.channels(), fn, "grad_control_points");
-  }
-  if (with_points) {
-    Impl::require_extent(grad_points, 0, n, fn, "grad_points");
-    Impl::require_extent(grad_points, 1, Dim, fn, "grad_points");
-  }
-  require(options.strategy == AdjointStrategy::fast ||
-              options.strategy == AdjointStrategy::deterministic,
-          fn, "unknown AdjointStrategy");
-  if (with_cp && !options.accumulate)
-    Kokkos::deep_copy(exec, grad_control_points, Scalar(0));
-  if (n == 0) return;
-  auto const eval = grid.evaluator();
-  if (with_cp && options.strategy == AdjointStrategy::fast) {
-    Impl::fast_adjoint(exec, eval, points, grad_values, grad_control_points, grad_points,
-                       with_points);
-    return;
-  }
-  if (with_cp)
-    Impl::deterministic_control_point_gradient(exec, eval, points, grad_values,
-                                               grad_control_points);
-  if (with_points)
-    Impl::launch_adjoint(exec, eval, points, grad_values, static_cast<void*>(nullptr),
-                         grad_points, true);
+  order.check(exec, fn, grid, points);
+  AdjointOptions options;
+  options.strategy = AdjointStrategy::deterministic;
+  options.accumulate = accumulate;
+  Impl::run_adjoint(exec, grid, points, grad_values, grad_control_points, grad_points, options,
+                    &order.stencils(), fn);
 }
 
 /// adjoint() on the grid's default execution space.
@@ -213,6 +254,17 @@ void adjoint(Grid<Scalar, Dim, MemorySpace> const& grid, Points const& points,
              GradPoints const& grad_points, AdjointOptions const& options = {}) {
   adjoint(typename MemorySpace::execution_space{}, grid, points, grad_values,
           grad_control_points, grad_points, options);
+}
+
+/// adjoint() with a PointOrder on the grid's default execution space.
+template <class Scalar, int Dim, class MemorySpace, class Points, class GradValues,
+          class GradControlPoints, class GradPoints>
+void adjoint(Grid<Scalar, Dim, MemorySpace> const& grid, Points const& points,
+             GradValues const& grad_values, GradControlPoints const& grad_control_points,
+             GradPoints const& grad_points, PointOrder<Scalar, Dim, MemorySpace> const& order,
+             bool accumulate = false) {
+  adjoint(typename MemorySpace::execution_space{}, grid, points, grad_values,
+          grad_control_points, grad_points, order, accumulate);
 }
 
 }  // namespace splinegrid

@@ -7,8 +7,10 @@
 #include <splinegrid/compat.hpp>
 #include <splinegrid/grid.hpp>
 #include <splinegrid/impl/evaluate_kernels.hpp>
+#include <splinegrid/impl/permuted_rows.hpp>
 #include <splinegrid/impl/staged_evaluate.hpp>
 #include <splinegrid/impl/view_checks.hpp>
+#include <splinegrid/point_order.hpp>
 
 #include <Kokkos_Core.hpp>
 
@@ -83,6 +85,42 @@ template <class Scalar, int Dim, class MemorySpace, class Points, class Values>
 void evaluate(Grid<Scalar, Dim, MemorySpace> const& grid, Points const& points,
               Values const& values) {
   evaluate(typename MemorySpace::execution_space{}, grid, points, values);
+}
+
+/// evaluate() walking the points in a PointOrder's sorted order (points and values
+/// are read and written in place through the permutation; results equal evaluate()'s
+/// bit for bit). For grids larger than the caches: neighbouring work items then
+/// touch neighbouring control points, so the grid streams through the cache instead
+/// of costing ~4^Dim cache misses per point (README, Performance: 256^3). Checks the
+/// order against the grid's geometry and the points (see PointOrder::check), which
+/// fences `exec`.
+template <class ExecutionSpace, class Scalar, int Dim, class MemorySpace, class Points,
+          class Values>
+std::enable_if_t<Kokkos::is_execution_space<ExecutionSpace>::value> evaluate(
+    ExecutionSpace const& exec, Grid<Scalar, Dim, MemorySpace> const& grid,
+    Points const& points, Values const& values, PointOrder<Scalar, Dim, MemorySpace> const& order) {
+  constexpr char const* fn = "splinegrid::evaluate";
+  Compat::ScopedRegion region(fn);
+  Impl::check_evaluate_arguments<ExecutionSpace>(fn, grid, points, values);
+  order.check(exec, fn, grid, points);
+  auto const eval = grid.evaluator();
+  auto const perm = order.permutation();
+  using P = Impl::PermutedRows<Points, std::decay_t<decltype(perm)>>;
+  using V = Impl::PermutedRows<Values, std::decay_t<decltype(perm)>>;
+  Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>> const policy(
+      exec, 0, static_cast<std::int64_t>(points.extent(0)));
+  Impl::with_kernel_variant(eval, [&](auto variant) {
+    using Kernel = Impl::EvaluateValues<decltype(variant), decltype(eval), P, V>;
+    Kokkos::parallel_for("splinegrid::evaluate_ordered", policy,
+                         Kernel{eval, P{points, perm}, V{values, perm}});
+  });
+}
+
+/// evaluate() with a PointOrder on the grid's default execution space.
+template <class Scalar, int Dim, class MemorySpace, class Points, class Values>
+void evaluate(Grid<Scalar, Dim, MemorySpace> const& grid, Points const& points,
+              Values const& values, PointOrder<Scalar, Dim, MemorySpace> const& order) {
+  evaluate(typename MemorySpace::execution_space{}, grid, points, values, order);
 }
 
 /// Values and gradients in one pass: values (N, C) and

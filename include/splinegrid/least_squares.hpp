@@ -31,6 +31,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace splinegrid {
@@ -55,7 +56,8 @@ struct LeastSquaresOptions {
   /// Start from the grid's current control points (false: from zero).
   bool warm_start = true;
   /// Adjoint strategy of the A^T products: deterministic makes every iteration
-  /// bitwise reproducible for any thread count.
+  /// bitwise reproducible for any thread count (the observations are sorted once,
+  /// when the fit is constructed, see PointOrder).
   AdjointStrategy strategy = AdjointStrategy::fast;
   /// Recompute the residual from scratch every this many iterations (limits the
   /// drift of the recursive residual; 0 = never).
@@ -106,6 +108,10 @@ class LeastSquaresFit {
     m_values = typename observations_type::matrix_type(
         Kokkos::view_alloc(exec, std::string("splinegrid::lsq::values")), data.size(), channels);
     if (!options.warm_start) Kokkos::deep_copy(exec, grid.control_points(), Scalar(0));
+    // The observations stay fixed: the deterministic gather sorts them once here, not
+    // in each of the 2 + iterations adjoint() calls (see PointOrder).
+    if (options.strategy == AdjointStrategy::deterministic && data.size() > 0)
+      m_sorted = Impl::sort_stencils(exec, grid.evaluator(), data.points, fn);
     form_right_hand_side();
     form_preconditioner();
     restart();
@@ -231,8 +237,7 @@ class LeastSquaresFit {
     grid_type const g = linear_part(v);
     evaluate(m_exec, g, m_data.points, m_values);
     weight_values(typename observations_type::matrix_type{});
-    adjoint(m_exec, g, m_data.points, m_values, out, typename observations_type::matrix_type{},
-            AdjointOptions{m_options.strategy, false});
+    data_adjoint(g, out);
     Impl::sum_over_processes(m_exec, *m_comm, out);
     Impl::launch_penalty<false>(m_exec, m_grid, m_options.penalty, v, out);
     m_exec.fence();
@@ -245,6 +250,15 @@ class LeastSquaresFit {
   static flat_type flat(matrix_type const& m) { return flat_type(m.data(), m.span()); }
 
   // The grid as a linear map of its control points: fill value 0.
+  // out = A^T m_values on this process (adjoint() of the data term), through the
+  // fit's sorted point order when the strategy is deterministic.
+  void data_adjoint(grid_type const& g, matrix_type const& out) const {
+    Impl::run_adjoint(m_exec, g, m_data.points, m_values, out,
+                      typename observations_type::matrix_type{},
+                      AdjointOptions{m_options.strategy, false}, m_sorted ? &*m_sorted : nullptr,
+                      fn);
+  }
+
   grid_type linear_part(matrix_type const& v) const {
     grid_type g = m_grid.with_control_points(v);
     g.set_fill_value(0.0);
@@ -296,8 +310,7 @@ class LeastSquaresFit {
                           : KokkosBlas::dot(FlatData(shifted.data(), shifted.span()),
                                             FlatData(m_values.data(), m_values.span()));
     m_yy = Impl::sum_over_processes(*m_comm, yy);
-    adjoint(m_exec, linear_part(m_z), m_data.points, m_values, m_b, Matrix{},
-            AdjointOptions{m_options.strategy, false});
+    data_adjoint(linear_part(m_z), m_b);
     Impl::sum_over_processes(m_exec, *m_comm, m_b);
     m_exec.fence();
     m_norm_b = Impl::consistent(*m_comm, KokkosBlas::nrm2(flat(m_b)));
@@ -368,6 +381,7 @@ class LeastSquaresFit {
   matrix_type m_r, m_p, m_q, m_z, m_b, m_inverse_diagonal;
   Impl::TensorPreconditioner<Scalar, Dim, MemorySpace> m_tensor;
   typename observations_type::matrix_type m_values;
+  std::optional<Impl::SortedStencils<Scalar, Dim, MemorySpace>> m_sorted;  // deterministic only
   double m_rz = 0, m_norm_b = 0, m_yy = 0, m_relative_residual = 0;
   std::int64_t m_iteration = 0;
   bool m_breakdown = false;

@@ -20,6 +20,7 @@
 #include <splinegrid/loss.hpp>
 #include <splinegrid/objective.hpp>
 #include <splinegrid/observations.hpp>
+#include <splinegrid/point_order.hpp>
 #include <splinegrid/penalty.hpp>
 #include <splinegrid/refine.hpp>
 #include <splinegrid/version.hpp>

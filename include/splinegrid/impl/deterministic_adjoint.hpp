@@ -43,24 +43,19 @@ struct WindowKeys {
   }
 };
 
-/// For sorted position j: the point's per-axis tap weights and its dL/dvalues, so
-/// the gather below reads memory in order.
-template <class EvaluatorType, class Points, class GradValues, class Keys, class Weights,
-          class SortedGradValues>
+/// For sorted position j: the point's per-axis tap weights, so the gather below
+/// reads them in order.
+template <class EvaluatorType, class Points, class Permutation, class Weights>
 struct SortedWeights {
   using Scalar = typename EvaluatorType::value_type;
   static constexpr int Dim = EvaluatorType::dimension;
   EvaluatorType eval;
   Points points;
-  GradValues grad_values;
-  Keys keys;
+  Permutation permutation;
   Weights weights;
-  SortedGradValues sorted_grad_values;
-  std::int64_t n_points;
 
   KOKKOS_INLINE_FUNCTION void operator()(std::int64_t j) const {
-    std::int64_t const i = keys(j) % n_points;
-    for (int c = 0; c < eval.channels(); ++c) sorted_grad_values(j, c) = grad_values(i, c);
+    std::int64_t const i = permutation(j);
     for (int k = 0; k < Dim; ++k) {
       auto const st = make_axis_stencil<0>(eval.basis_matrix(), eval.axis(k),
                                            static_cast<Scalar>(points(i, k)));
@@ -182,57 +177,124 @@ struct GatherControlPoints {
   }
 };
 
-/// Deterministic control-point gradient (see file comment), added into `grad`. Extra memory
-/// O(N · (4·Dim + C + 1) + windows), windows = prod_k (stencil windows of axis k).
-/// Throws if windows · N does not fit in 64 bits.
-template <class ExecutionSpace, class EvaluatorType, class Points, class GradValues,
-          class GradControlPoints>
-void deterministic_control_point_gradient(ExecutionSpace const& exec, EvaluatorType const& eval,
-                                          Points const& points, GradValues const& grad_values,
-                                          GradControlPoints const& grad) {
+/// What the deterministic gather needs from the points, and only from the points and
+/// the grid's geometry (not its control-point values): reusable while both stay
+/// fixed (see PointOrder). permutation(j) = point at sorted position j.
+template <class Scalar, int Dim, class Memory>
+struct SortedStencils {
+  Kokkos::View<std::int64_t*, Memory> permutation;
+  Kokkos::View<Scalar***, Kokkos::LayoutRight, Memory> weights;  ///< (sorted j, axis, tap)
+  Kokkos::View<std::int64_t*, Memory> begin;                       ///< (window + 1)
+  WindowTaps<Memory> taps;
+  Kokkos::Array<std::int64_t, Dim> base;
+  Kokkos::Array<std::int64_t, Dim> window_stride;
+};
+
+/// permutation(j) = keys(j) mod N (the point index of sorted key j).
+template <class Keys, class Permutation>
+struct KeyPoints {
+  Keys keys;
+  Permutation permutation;
+  std::int64_t n_points;
+  KOKKOS_INLINE_FUNCTION void operator()(std::int64_t j) const { permutation(j) = keys(j) % n_points; }
+};
+
+/// Sorts the points by stencil window (ties by index) and tabulates their weights.
+/// Extra memory O(N · (4·Dim + 2) + windows), windows = prod_k (stencil windows of
+/// axis k). Throws (naming `fn`) if windows · N does not fit in 64 bits. Fences.
+template <class ExecutionSpace, class EvaluatorType, class Points>
+SortedStencils<typename EvaluatorType::value_type, EvaluatorType::dimension,
+               typename ExecutionSpace::memory_space>
+sort_stencils(ExecutionSpace const& exec, EvaluatorType const& eval, Points const& points,
+              char const* fn) {
   using Scalar = typename EvaluatorType::value_type;
   using Memory = typename ExecutionSpace::memory_space;
   using Policy = Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>>;
   constexpr int Dim = EvaluatorType::dimension;
   std::int64_t const n = static_cast<std::int64_t>(points.extent(0));
-  std::int64_t const rows = static_cast<std::int64_t>(grad.extent(0));
-  Kokkos::Array<std::int64_t, Dim> window_stride, base;
+  SortedStencils<Scalar, Dim, Memory> s;
   std::int64_t windows = 1;
   for (int k = Dim - 1; k >= 0; --k) {
-    window_stride[k] = windows;
+    s.window_stride[k] = windows;
     windows *= num_windows(eval.axis(k));
   }
-  require(n <= 1 || windows <= std::numeric_limits<std::int64_t>::max() / n, "splinegrid::adjoint",
+  require(n <= 1 || windows <= std::numeric_limits<std::int64_t>::max() / n, fn,
           "deterministic strategy: windows x points overflows 64-bit sort keys");
-  auto const taps = make_window_taps<Memory>(eval, base);
+  s.taps = make_window_taps<Memory>(eval, s.base);
   Kokkos::View<std::int64_t*, Memory> keys(
-      Kokkos::view_alloc(exec, Kokkos::WithoutInitializing, "splinegrid::adjoint::keys"), n);
+      Kokkos::view_alloc(exec, Kokkos::WithoutInitializing, "splinegrid::sort_stencils::keys"), n);
+  s.permutation = Kokkos::View<std::int64_t*, Memory>(
+      Kokkos::view_alloc(exec, Kokkos::WithoutInitializing, "splinegrid::sort_stencils::permutation"),
+      n);
+  s.weights = Kokkos::View<Scalar***, Kokkos::LayoutRight, Memory>(
+      Kokkos::view_alloc(exec, Kokkos::WithoutInitializing, "splinegrid::sort_stencils::weights"),
+      n, Dim, 4);
+  s.begin = Kokkos::View<std::int64_t*, Memory>(
+      Kokkos::view_alloc(exec, Kokkos::WithoutInitializing, "splinegrid::sort_stencils::begin"),
+      windows + 1);
+  Kokkos::parallel_for("splinegrid::sort_stencils::window_keys", Policy(exec, 0, n),
+                       WindowKeys<EvaluatorType, Points, decltype(keys)>{eval, points, keys,
+                                                                         s.window_stride, n});
+  exec.fence();
+  Kokkos::sort(keys);  // keys are unique, so every correct sort gives the same order
+  Kokkos::parallel_for("splinegrid::sort_stencils::permutation", Policy(exec, 0, n),
+                       KeyPoints<decltype(keys), decltype(s.permutation)>{keys, s.permutation, n});
+  Kokkos::parallel_for("splinegrid::sort_stencils::weights", Policy(exec, 0, n),
+                       SortedWeights<EvaluatorType, Points, decltype(s.permutation),
+                                     decltype(s.weights)>{eval, points, s.permutation, s.weights});
+  Kokkos::parallel_for("splinegrid::sort_stencils::bucket_begin", Policy(exec, 0, windows + 1),
+                       BucketBegin<decltype(keys), decltype(s.begin)>{keys, s.begin, n});
+  exec.fence();
+  return s;
+}
+
+/// sorted(j, c) = grad_values(permutation(j), c).
+template <class Permutation, class GradValues, class Sorted>
+struct PermuteRows {
+  Permutation permutation;
+  GradValues grad_values;
+  Sorted sorted;
+  KOKKOS_INLINE_FUNCTION void operator()(std::int64_t j) const {
+    std::int64_t const i = permutation(j);
+    for (std::size_t c = 0; c < sorted.extent(1); ++c) sorted(j, c) = grad_values(i, c);
+  }
+};
+
+/// Deterministic control-point gradient (see file comment) from sorted stencils,
+/// added into `grad`. Extra memory O(N · C).
+template <class ExecutionSpace, class EvaluatorType, class GradValues, class GradControlPoints>
+void gather_control_point_gradient(
+    ExecutionSpace const& exec, EvaluatorType const& eval,
+    SortedStencils<typename EvaluatorType::value_type, EvaluatorType::dimension,
+                   typename ExecutionSpace::memory_space> const& s,
+    GradValues const& grad_values, GradControlPoints const& grad) {
+  using Scalar = typename EvaluatorType::value_type;
+  using Memory = typename ExecutionSpace::memory_space;
+  using Policy = Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>>;
+  std::int64_t const n = static_cast<std::int64_t>(s.permutation.extent(0));
+  std::int64_t const rows = static_cast<std::int64_t>(grad.extent(0));
   Kokkos::View<Scalar**, Kokkos::LayoutRight, Memory> sorted_grad_values(
       Kokkos::view_alloc(exec, Kokkos::WithoutInitializing, "splinegrid::adjoint::sorted_grad"),
       n, grad.extent(1));
-  Kokkos::View<Scalar***, Kokkos::LayoutRight, Memory> weights(
-      Kokkos::view_alloc(exec, Kokkos::WithoutInitializing, "splinegrid::adjoint::weights"), n,
-      EvaluatorType::dimension, 4);
-  Kokkos::View<std::int64_t*, Memory> begin(
-      Kokkos::view_alloc(exec, Kokkos::WithoutInitializing, "splinegrid::adjoint::begin"),
-      windows + 1);
-  Kokkos::parallel_for("splinegrid::adjoint::window_keys", Policy(exec, 0, n),
-                       WindowKeys<EvaluatorType, Points, decltype(keys)>{eval, points, keys,
-                                                                         window_stride, n});
-  exec.fence();
-  Kokkos::sort(keys);  // keys are unique, so every correct sort gives the same order
-  Kokkos::parallel_for(
-      "splinegrid::adjoint::sorted_weights", Policy(exec, 0, n),
-      SortedWeights<EvaluatorType, Points, GradValues, decltype(keys), decltype(weights),
-                    decltype(sorted_grad_values)>{eval, points, grad_values, keys, weights,
-                                                  sorted_grad_values, n});
-  Kokkos::parallel_for("splinegrid::adjoint::bucket_begin", Policy(exec, 0, windows + 1),
-                       BucketBegin<decltype(keys), decltype(begin)>{keys, begin, n});
+  Kokkos::parallel_for("splinegrid::adjoint::sort_grad_values", Policy(exec, 0, n),
+                       PermuteRows<decltype(s.permutation), GradValues,
+                                   decltype(sorted_grad_values)>{s.permutation, grad_values,
+                                                                 sorted_grad_values});
   Kokkos::parallel_for(
       "splinegrid::adjoint::gather_control_points", Policy(exec, 0, rows),
       GatherControlPoints<EvaluatorType, decltype(sorted_grad_values), GradControlPoints,
-                          decltype(weights), decltype(begin), Memory>{
-          eval, sorted_grad_values, grad, weights, begin, taps, base, window_stride});
+                          decltype(s.weights), decltype(s.begin), Memory>{
+          eval, sorted_grad_values, grad, s.weights, s.begin, s.taps, s.base, s.window_stride});
+}
+
+/// Deterministic control-point gradient, sorting the points first.
+template <class ExecutionSpace, class EvaluatorType, class Points, class GradValues,
+          class GradControlPoints>
+void deterministic_control_point_gradient(ExecutionSpace const& exec, EvaluatorType const& eval,
+                                          Points const& points, GradValues const& grad_values,
+                                          GradControlPoints const& grad) {
+  auto const s = sort_stencils(exec, eval, points, "splinegrid::adjoint");
+  gather_control_point_gradient(exec, eval, s, grad_values, grad);
 }
 
 }  // namespace splinegrid::Impl

@@ -1,0 +1,28 @@
+#ifndef SPLINEGRID_IMPL_PERMUTED_ROWS_HPP
+#define SPLINEGRID_IMPL_PERMUTED_ROWS_HPP
+
+/// @file
+/// A rank-2 View seen through a row permutation: row j of the adapter is row
+/// permutation(j) of the View. Lets the per-point kernels walk the points in a
+/// PointOrder's sorted order without copying points or results.
+
+#include <Kokkos_Core.hpp>
+
+#include <cstdint>
+
+namespace splinegrid::Impl {
+
+template <class ViewType, class Permutation>
+struct PermutedRows {
+  ViewType view;
+  Permutation permutation;
+
+  KOKKOS_FORCEINLINE_FUNCTION decltype(auto) operator()(std::int64_t j, int k) const {
+    return view(permutation(j), k);
+  }
+  KOKKOS_INLINE_FUNCTION std::size_t extent(int r) const { return view.extent(r); }
+};
+
+}  // namespace splinegrid::Impl
+
+#endif
