@@ -105,8 +105,11 @@ case $verb in
     # detection: Open MPI's components are dlclose()d before exit, so their lifetime
     # allocations show up as leaks in unknown modules that no suppression can match.
     ctest --test-dir build-sanitize --output-on-failure -E "unit_tests_omp1|mpi_tests|cli_tests" "$@"
-    ASAN_OPTIONS=detect_leaks=0 ctest --test-dir build-sanitize --output-on-failure \
-      -R "mpi_tests_np[12]|cli_tests" "$@"
+    # allocator_may_return_null: a CLI test opens a corrupt file on which libhdf5
+    # asks for the 16 GiB its header claims; like malloc, ASan then returns NULL
+    # (and HDF5 reports the file unreadable) instead of aborting.
+    ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 ctest --test-dir build-sanitize \
+      --output-on-failure -R "mpi_tests_np[12]|cli_tests" "$@"
     ;;
   fuzz)
     # libFuzzer (clang) on the CSV reader and the HDF5 grid-file reader, FUZZ_SECONDS

@@ -185,14 +185,17 @@ void check_point_order() {
   using CP = typename GridType::control_points_type;
   PointOrder<double, 3, typename ExecutionSpace::memory_space> order(exec, grid, points);
   ASSERT_EQ(order.size(), 4000);
-  {  // permutation and inverse are inverse bijections
+  {  // permutation and inverse are inverse bijections; sorted_points follows them
     auto perm = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace{}, order.permutation());
     auto inv = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace{}, order.inverse_permutation());
+    auto sorted = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace{}, order.sorted_points());
+    auto pts = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace{}, points);
     std::vector<int> seen(4000, 0);
     for (std::int64_t j = 0; j < 4000; ++j) {
       ASSERT_TRUE(perm(j) >= 0 && perm(j) < 4000);
       ++seen[static_cast<std::size_t>(perm(j))];
       EXPECT_EQ(inv(perm(j)), j);
+      for (int k = 0; k < 3; ++k) EXPECT_EQ(sorted(j, k), pts(perm(j), k));
     }
     for (int count : seen) EXPECT_EQ(count, 1);
   }

@@ -87,13 +87,14 @@ void evaluate(Grid<Scalar, Dim, MemorySpace> const& grid, Points const& points,
   evaluate(typename MemorySpace::execution_space{}, grid, points, values);
 }
 
-/// evaluate() walking the points in a PointOrder's sorted order (points and values
-/// are read and written in place through the permutation; results equal evaluate()'s
-/// bit for bit). For grids larger than the caches: neighbouring work items then
-/// touch neighbouring control points, so the grid streams through the cache instead
-/// of costing ~4^Dim cache misses per point (README, Performance: 256^3). Checks the
-/// order against the grid's geometry and the points (see PointOrder::check), which
-/// fences `exec`.
+/// evaluate() walking the points in a PointOrder's sorted order: it reads the order's
+/// sorted copy of the points sequentially and writes values(permutation(j), :), so
+/// the results equal evaluate()'s bit for bit, in the caller's order. For grids
+/// larger than the caches: neighbouring work items then touch neighbouring control
+/// points, so the grid streams through the cache instead of costing ~4^Dim cache
+/// misses per point (README, Performance: 256^3); on small grids the scattered writes
+/// and the check make it slower than evaluate(). Checks the order against the grid's
+/// geometry and the points (see PointOrder::check), which fences `exec`.
 template <class ExecutionSpace, class Scalar, int Dim, class MemorySpace, class Points,
           class Values>
 std::enable_if_t<Kokkos::is_execution_space<ExecutionSpace>::value> evaluate(
@@ -105,14 +106,14 @@ std::enable_if_t<Kokkos::is_execution_space<ExecutionSpace>::value> evaluate(
   order.check(exec, fn, grid, points);
   auto const eval = grid.evaluator();
   auto const perm = order.permutation();
-  using P = Impl::PermutedRows<Points, std::decay_t<decltype(perm)>>;
+  using P = typename PointOrder<Scalar, Dim, MemorySpace>::points_view;
   using V = Impl::PermutedRows<Values, std::decay_t<decltype(perm)>>;
   Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>> const policy(
       exec, 0, static_cast<std::int64_t>(points.extent(0)));
   Impl::with_kernel_variant(eval, [&](auto variant) {
     using Kernel = Impl::EvaluateValues<decltype(variant), decltype(eval), P, V>;
     Kokkos::parallel_for("splinegrid::evaluate_ordered", policy,
-                         Kernel{eval, P{points, perm}, V{values, perm}});
+                         Kernel{eval, order.sorted_points(), V{values, perm}});
   });
 }
 

@@ -44,11 +44,18 @@ struct PointsFingerprint {
   }
 };
 
-template <class Inverse, class Permutation>
-struct InvertPermutation {
+/// inverse(permutation(j)) = j and sorted(j, :) = points(permutation(j), :).
+template <class Inverse, class Permutation, class Points, class SortedPoints>
+struct InvertAndGather {
   Inverse inverse;
   Permutation permutation;
-  KOKKOS_INLINE_FUNCTION void operator()(std::int64_t j) const { inverse(permutation(j)) = j; }
+  Points points;
+  SortedPoints sorted;
+  KOKKOS_INLINE_FUNCTION void operator()(std::int64_t j) const {
+    std::int64_t const i = permutation(j);
+    inverse(i) = j;
+    for (std::size_t k = 0; k < sorted.extent(1); ++k) sorted(j, k) = points(i, k);
+  }
 };
 
 }  // namespace Impl
@@ -59,7 +66,7 @@ struct InvertPermutation {
 /// extrapolation) and the point coordinates, not on the control-point values or the
 /// channel count: build it once for a fit's fixed observations and pass it to
 /// adjoint(), whose control-point gradient then skips its sort (bitwise equal to
-/// AdjointStrategy::deterministic). Memory O(N · (4·Dim + 3) + windows).
+/// AdjointStrategy::deterministic). Memory O(N · (5·Dim + 3) + windows).
 ///
 /// adjoint() checks that the grid has the same geometry and the points the same
 /// coordinates (a fingerprint of every bit, O(N·Dim)) and throws otherwise.
@@ -68,6 +75,8 @@ class PointOrder {
  public:
   using grid_type = Grid<Scalar, Dim, MemorySpace>;                     ///< the grid type served
   using index_view = Kokkos::View<std::int64_t const*, MemorySpace>;   ///< permutations
+  /// (N, Dim) coordinates in sorted order.
+  using points_view = Kokkos::View<Scalar**, Kokkos::LayoutRight, MemorySpace>;
   /// The sorted stencil tables adjoint() reads (implementation detail).
   using stencils_type = Impl::SortedStencils<Scalar, Dim, MemorySpace>;
 
@@ -90,11 +99,14 @@ class PointOrder {
     std::int64_t const n = size();
     m_inverse = Kokkos::View<std::int64_t*, MemorySpace>(
         Kokkos::view_alloc(exec, Kokkos::WithoutInitializing, "splinegrid::PointOrder::inverse"), n);
+    m_points = points_view(
+        Kokkos::view_alloc(exec, Kokkos::WithoutInitializing, "splinegrid::PointOrder::points"), n,
+        Dim);
     Kokkos::parallel_for(
         "splinegrid::PointOrder::invert",
         Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>>(exec, 0, n),
-        Impl::InvertPermutation<decltype(m_inverse), decltype(m_stencils.permutation)>{
-            m_inverse, m_stencils.permutation});
+        Impl::InvertAndGather<decltype(m_inverse), decltype(m_stencils.permutation), Points,
+                              points_view>{m_inverse, m_stencils.permutation, points, m_points});
     m_fingerprint = fingerprint(exec, points);
   }
 
@@ -109,6 +121,9 @@ class PointOrder {
   index_view permutation() const { return m_stencils.permutation; }
   /// inverse_permutation()(i) = sorted position of point i.
   index_view inverse_permutation() const { return m_inverse; }
+  /// sorted_points()(j, k) = points(permutation()(j), k): a copy of the coordinates in
+  /// sorted order (what evaluate() with this order reads, sequentially).
+  points_view sorted_points() const { return m_points; }
   /// The sorted tables (implementation detail of adjoint()).
   stencils_type const& stencils() const { return m_stencils; }
 
@@ -151,6 +166,7 @@ class PointOrder {
 
   stencils_type m_stencils;
   Kokkos::View<std::int64_t*, MemorySpace> m_inverse;
+  points_view m_points;
   Basis m_basis;
   Kokkos::Array<Impl::Axis<Scalar>, Dim> m_axes;
   std::uint64_t m_fingerprint = 0;

@@ -4,6 +4,7 @@
 # Each bad input must give exit status 2 and one line on stderr naming the
 # file/line/option; kill -9 + --resume must reproduce an uninterrupted fit bitwise.
 set -uo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 sg=$1
 make_files=$2
 shift 2
@@ -108,6 +109,10 @@ expect_error "hdf5 --dim mismatch" "but --dim is 2" "$sg" fit --input samples.h5
 expect_error "hdf5 rows mismatch" "points has 10 rows but values has 9" "$sg" fit --input mismatched.h5 --resolution 4,4 --output x.h5
 head -c 1000 d2.h5 > truncated.h5
 expect_error "truncated grid" "truncated.h5:" "$sg" info truncated.h5
+# A fuzzer input whose corrupted object header makes libhdf5 allocate the 16 GiB it
+# claims inside H5Fopen (unit_tests/fuzz/hdf5_upstream/README.md): a clear error.
+cp "$here"/../fuzz/hdf5_upstream/oom-0ad5d80cbec64373ccf2e185f8d4c34f07987b08 huge_header.h5
+expect_error "corrupt header claiming 16 GiB" "huge_header.h5: cannot open as HDF5" "$sg" info huge_header.h5
 echo "not hdf5" > text.h5
 expect_error "not hdf5" "text.h5: not an HDF5 file" "$sg" info text.h5
 "$make_files" version v2.h5 d2.h5 2
