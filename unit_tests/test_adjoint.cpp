@@ -251,6 +251,14 @@ void check_point_order() {
   } catch (std::invalid_argument const& e) {
     EXPECT_NE(std::string(e.what()).find("splinegrid::evaluate"), std::string::npos) << e.what();
   }
+  {  // no points: an empty order, and no-op calls
+    Matrix<ExecutionSpace> no_points("no_points", 0, 3), no_values("no_values", 0, 3);
+    PointOrder<double, 3, typename ExecutionSpace::memory_space> empty(exec, grid, no_points);
+    EXPECT_EQ(empty.size(), 0);
+    evaluate(exec, grid, no_points, no_values, empty);
+    adjoint(exec, grid, no_points, no_values, grad, none, empty);
+    EXPECT_EQ(host_vector(grad), std::vector<double>(grad.size(), 0.0));
+  }
   auto other_res = random_grid<ExecutionSpace, 3>({6, 5, 5}, 3, Basis::bspline, 51);
   CP grad_res("grad_res", other_res.num_control_points(), 3);
   expect_error([&] { adjoint(exec, other_res, points, y, grad_res, none, order); }, "geometry");

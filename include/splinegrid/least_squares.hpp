@@ -249,7 +249,6 @@ class LeastSquaresFit {
 
   static flat_type flat(matrix_type const& m) { return flat_type(m.data(), m.span()); }
 
-  // The grid as a linear map of its control points: fill value 0.
   // out = A^T m_values on this process (adjoint() of the data term), through the
   // fit's sorted point order when the strategy is deterministic.
   void data_adjoint(grid_type const& g, matrix_type const& out) const {
@@ -259,6 +258,7 @@ class LeastSquaresFit {
                       fn);
   }
 
+  // The grid as a linear map of its control points: fill value 0.
   grid_type linear_part(matrix_type const& v) const {
     grid_type g = m_grid.with_control_points(v);
     g.set_fill_value(0.0);

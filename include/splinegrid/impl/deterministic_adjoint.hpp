@@ -236,7 +236,7 @@ sort_stencils(ExecutionSpace const& exec, EvaluatorType const& eval, Points cons
                        WindowKeys<EvaluatorType, Points, decltype(keys)>{eval, points, keys,
                                                                          s.window_stride, n});
   exec.fence();
-  Kokkos::sort(keys);  // keys are unique, so every correct sort gives the same order
+  if (n > 1) Kokkos::sort(keys);  // keys are unique, so every correct sort gives the same order
   Kokkos::parallel_for("splinegrid::sort_stencils::permutation", Policy(exec, 0, n),
                        KeyPoints<decltype(keys), decltype(s.permutation)>{keys, s.permutation, n});
   Kokkos::parallel_for("splinegrid::sort_stencils::weights", Policy(exec, 0, n),
