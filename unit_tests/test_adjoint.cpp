@@ -224,33 +224,23 @@ void check_point_order() {
   }
   CP grad("grad", grid.num_control_points(), 3);
   Matrix<ExecutionSpace> none;
-  auto expect_error = [&](auto&& call, char const* needle) {
-    try {
-      call();
-      ADD_FAILURE() << "no error, expected one mentioning '" << needle << "'";
-    } catch (std::invalid_argument const& e) {
-      EXPECT_NE(std::string(e.what()).find("splinegrid::adjoint"), std::string::npos) << e.what();
-      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-    }
-  };
   // One coordinate changed by one ulp.
   auto moved = random_matrix<ExecutionSpace>(4000, 3, -0.1, 1.1, 52);
   auto moved_h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace{}, moved);
   moved_h(1234, 1) = std::nextafter(moved_h(1234, 1), 2.0);
   Kokkos::deep_copy(moved, moved_h);
-  expect_error([&] { adjoint(exec, grid, moved, y, grad, none, order); }, "points differ");
+  expect_error([&] { adjoint(exec, grid, moved, y, grad, none, order); },
+               {"splinegrid::adjoint", "points differ"});
   auto fewer = random_matrix<ExecutionSpace>(3999, 3, -0.1, 1.1, 52);
   auto y_fewer = random_matrix<ExecutionSpace>(3999, 3, -1, 1, 53);
-  expect_error([&] { adjoint(exec, grid, fewer, y_fewer, grad, none, order); }, "4000 points");
+  expect_error([&] { adjoint(exec, grid, fewer, y_fewer, grad, none, order); },
+               {"splinegrid::adjoint", "4000 points"});
   auto other_basis = random_grid<ExecutionSpace, 3>({6, 5, 4}, 3, Basis::catmull_rom, 51);
-  expect_error([&] { adjoint(exec, other_basis, points, y, grad, none, order); }, "geometry");
+  expect_error([&] { adjoint(exec, other_basis, points, y, grad, none, order); },
+               {"splinegrid::adjoint", "geometry"});
   Matrix<ExecutionSpace> moved_values("moved_values", 4000, 3);
-  try {
-    evaluate(exec, grid, moved, moved_values, order);
-    ADD_FAILURE() << "evaluate with a stale PointOrder did not throw";
-  } catch (std::invalid_argument const& e) {
-    EXPECT_NE(std::string(e.what()).find("splinegrid::evaluate"), std::string::npos) << e.what();
-  }
+  expect_error([&] { evaluate(exec, grid, moved, moved_values, order); },
+               {"splinegrid::evaluate", "points differ"});
   {  // no points: an empty order, and no-op calls
     Matrix<ExecutionSpace> no_points("no_points", 0, 3), no_values("no_values", 0, 3);
     PointOrder<double, 3, typename ExecutionSpace::memory_space> empty(exec, grid, no_points);
@@ -261,7 +251,8 @@ void check_point_order() {
   }
   auto other_res = random_grid<ExecutionSpace, 3>({6, 5, 5}, 3, Basis::bspline, 51);
   CP grad_res("grad_res", other_res.num_control_points(), 3);
-  expect_error([&] { adjoint(exec, other_res, points, y, grad_res, none, order); }, "geometry");
+  expect_error([&] { adjoint(exec, other_res, points, y, grad_res, none, order); },
+               {"splinegrid::adjoint", "geometry"});
 }
 
 TYPED_TEST(Adjoint, PointOrderSortsOnceForEvaluateAndAdjoint) { check_point_order<TypeParam>(); }

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <stdexcept>
 #include <string>
 #include <cstdint>
 #include <vector>
@@ -60,6 +61,19 @@ std::vector<double> host_vector(ViewType const& v) {
   for (std::size_t i = 0; i < h.extent(0); ++i)
     for (std::size_t j = 0; j < h.extent(1); ++j) out.push_back(double(h(i, j)));
   return out;
+}
+
+/// Runs f, expects std::invalid_argument whose message contains every fragment.
+template <class F>
+void expect_error(F&& f, std::vector<std::string> const& fragments) {
+  try {
+    f();
+    ADD_FAILURE() << "no exception; expected one mentioning " << fragments.front();
+  } catch (std::invalid_argument const& e) {
+    std::string const msg = e.what();
+    for (auto const& frag : fragments)
+      EXPECT_NE(msg.find(frag), std::string::npos) << "message '" << msg << "' lacks '" << frag << "'";
+  }
 }
 
 inline double dot(std::vector<double> const& a, std::vector<double> const& b) {

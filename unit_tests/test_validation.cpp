@@ -11,19 +11,6 @@ namespace {
 using namespace splinegrid;
 using namespace splinegrid::test;
 
-// Runs f, expects std::invalid_argument whose message contains every fragment.
-template <class F>
-void expect_error(F&& f, std::vector<std::string> const& fragments) {
-  try {
-    f();
-    ADD_FAILURE() << "no exception; expected one mentioning " << fragments.front();
-  } catch (std::invalid_argument const& e) {
-    std::string const msg = e.what();
-    for (auto const& frag : fragments)
-      EXPECT_NE(msg.find(frag), std::string::npos) << "message '" << msg << "' lacks '" << frag << "'";
-  }
-}
-
 template <class ExecutionSpace>
 void check_grid_construction_errors() {
   using Memory = typename ExecutionSpace::memory_space;

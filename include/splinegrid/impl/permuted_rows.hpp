@@ -3,8 +3,8 @@
 
 /// @file
 /// A rank-2 View seen through a row permutation: row j of the adapter is row
-/// permutation(j) of the View. Lets the per-point kernels walk the points in a
-/// PointOrder's sorted order without copying points or results.
+/// permutation(j) of the View. Lets evaluate() with a PointOrder write results in the
+/// caller's order while its work items walk the points in sorted order.
 
 #include <Kokkos_Core.hpp>
 
