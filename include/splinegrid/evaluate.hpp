@@ -110,7 +110,7 @@ std::enable_if_t<Kokkos::is_execution_space<ExecutionSpace>::value> evaluate(
   using V = Impl::PermutedRows<Values, std::decay_t<decltype(perm)>>;
   Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>> const policy(
       exec, 0, static_cast<std::int64_t>(points.extent(0)));
-  Impl::with_kernel_variant(eval, [&](auto variant) {
+  Impl::with_value_kernel_variant(eval, [&](auto variant) {
     using Kernel = Impl::EvaluateValues<decltype(variant), decltype(eval), P, V>;
     Kokkos::parallel_for("splinegrid::evaluate_ordered", policy,
                          Kernel{eval, order.sorted_points(), V{values, perm}});

@@ -39,6 +39,21 @@ void with_kernel_variant(EvaluatorType const& eval, F&& f) {
     f(KernelVariant<true, 0>{});
 }
 
+/// with_kernel_variant, plus fixed channel counts 3 (vector fields, e.g. deformation)
+/// and 8 under torch rules, for the forward kernel only: a constant channel count and
+/// row pitch let the compiler vectorise the channel loop (measured +22% at 3D C=8,
+/// +26% at C=3, one thread). One kernel that light per count costs little to
+/// compile, unlike fixed counts for every kernel (see with_kernel_variant).
+template <class EvaluatorType, class F>
+void with_value_kernel_variant(EvaluatorType const& eval, F&& f) {
+  if (eval.torch_rules() && eval.channels() == 8)
+    f(KernelVariant<true, 8>{});
+  else if (eval.torch_rules() && eval.channels() == 3)
+    f(KernelVariant<true, 3>{});
+  else
+    with_kernel_variant(eval, f);
+}
+
 }  // namespace splinegrid::Impl
 
 #endif

@@ -87,7 +87,7 @@ void launch_evaluate(ExecutionSpace const& exec, EvaluatorType const& eval, Poin
   std::int64_t const n = static_cast<std::int64_t>(points.extent(0));
   if (strategy == EvaluateStrategy::flat) {
     Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>> const policy(exec, 0, n);
-    with_kernel_variant(eval, [&](auto variant) {
+    with_value_kernel_variant(eval, [&](auto variant) {
       using Kernel = EvaluateValues<decltype(variant), EvaluatorType, Points, Values>;
       Kokkos::parallel_for("splinegrid::evaluate", policy, Kernel{eval, points, values});
     });
