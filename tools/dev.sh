@@ -27,7 +27,7 @@ command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -
 export OMP_PROC_BIND=${OMP_PROC_BIND:-false}
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$jobs}
 
-# Host builds target AVX2 + FMA (-march=x86-64-v3) when this CPU has them: +10-35% on
+# Host builds target AVX2 + FMA (-march=x86-64-v3) when this CPU has them: +10-40% on
 # the kernels (README, Performance). Without floating-point contraction, so results
 # stay bitwise those of the portable build (and the device-callable evaluator stays
 # bitwise equal to the batched kernels, which GCC would fuse differently). The

@@ -41,8 +41,8 @@ void with_kernel_variant(EvaluatorType const& eval, F&& f) {
 
 /// with_kernel_variant, plus fixed channel counts 3 (vector fields, e.g. deformation)
 /// and 8 under torch rules, for the forward kernel only: a constant channel count and
-/// row pitch let the compiler vectorise the channel loop (measured +22% at 3D C=8,
-/// +26% at C=3, one thread). One kernel that light per count costs little to
+/// row pitch let the compiler vectorise the channel loop (measured +26% at 3D C=8,
+/// +21% at C=3). One kernel that light per count costs little to
 /// compile, unlike fixed counts for every kernel (see with_kernel_variant).
 template <class EvaluatorType, class F>
 void with_value_kernel_variant(EvaluatorType const& eval, F&& f) {
