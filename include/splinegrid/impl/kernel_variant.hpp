@@ -46,9 +46,10 @@ void with_kernel_variant(EvaluatorType const& eval, F&& f) {
 /// compile, unlike fixed counts for every kernel (see with_kernel_variant).
 template <class EvaluatorType, class F>
 void with_value_kernel_variant(EvaluatorType const& eval, F&& f) {
-  if (eval.torch_rules() && eval.channels() == 8)
+  bool const torch = eval.torch_rules();
+  if (torch && eval.channels() == 8)
     f(KernelVariant<true, 8>{});
-  else if (eval.torch_rules() && eval.channels() == 3)
+  else if (torch && eval.channels() == 3)
     f(KernelVariant<true, 3>{});
   else
     with_kernel_variant(eval, f);
