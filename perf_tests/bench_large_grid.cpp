@@ -27,8 +27,8 @@ template <Op Operation>
 void large_grid(benchmark::State& state) {
   std::int64_t const n = smoke ? 16 : state.range(0);
   Grid<double, 3, Memory> grid({n, n, n}, 1, Basis::bspline);
-  std::int64_t const points = num_points();
-  Matrix x("points", points, 3), values("values", points, 1), grad_x("grad_points", points, 3);
+  std::int64_t const m = num_points();
+  Matrix x("points", m, 3), values("values", m, 1), grad_x("grad_points", m, 3);
   typename Grid<double, 3, Memory>::control_points_type grad_cp("grad_cp", grid.num_control_points(), 1);
   Kokkos::Random_XorShift64_Pool<Exec> pool(3);
   Kokkos::fill_random(grid.control_points(), pool, -1.0, 1.0);
@@ -48,7 +48,7 @@ void large_grid(benchmark::State& state) {
     exec.fence();
   }
   state.counters["points/s"] = benchmark::Counter(
-      static_cast<double>(points) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+      static_cast<double>(m) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["grid_MiB"] = static_cast<double>(n * n * n) * 8.0 / (1 << 20);
 }
 

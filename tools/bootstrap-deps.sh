@@ -6,6 +6,7 @@
 # Usage: tools/bootstrap-deps.sh [host] [cuda] [hip]
 #   host  Kokkos with Serial+OpenMP (default; what tests run on)
 #   cuda  Kokkos with Serial+CUDA (sm_80) for compile-only checks with nvcc 13
+#   cuda-hopper  Kokkos with Serial+CUDA (sm_90, H100/H200) for tools/dev.sh gpu-bundle
 #   hip   Kokkos with Serial+HIP (gfx90a) for compile-only checks with hipcc
 # Environment: SPLINEGRID_CACHE (default $HOME/.cache/splinegrid).
 # Prints nothing on stdout but `<flavour>=<prefix>` lines, so callers can eval them.
@@ -79,19 +80,26 @@ build_flavour() {
       kflags=(-DKokkos_ENABLE_SERIAL=ON -DKokkos_ENABLE_OPENMP=ON) ;;
     host-checked)  # every View access bounds-checked (sanitizer stage; OpenMP only, to halve its build)
       kflags=(-DKokkos_ENABLE_SERIAL=OFF -DKokkos_ENABLE_OPENMP=ON -DKokkos_ENABLE_DEBUG_BOUNDS_CHECK=ON) ;;
-    cuda)
+    cuda|cuda-hopper)
       (cd "$work/kokkos-src" && patch -p1 -s < "$here/kokkos-patches/cuda13.patch")
+      # Kokkos 3.4 predates Hopper and refuses to run sm_80 code on a CC 9.0 device
+      # (it checks the major version), so the run-on-a-GPU flavour adds HOPPER90.
+      local karch=AMPERE80
+      if [ "$flavour" = cuda-hopper ]; then
+        (cd "$work/kokkos-src" && patch -p1 -s < "$here/kokkos-patches/hopper90.patch")
+        karch=HOPPER90
+      fi
       cxx="$work/kokkos-src/bin/nvcc_wrapper"
       export NVCC_WRAPPER_DEFAULT_COMPILER=g++
       export PATH="/usr/local/cuda/bin:$PATH"
       kflags=(-DKokkos_ENABLE_SERIAL=ON -DKokkos_ENABLE_CUDA=ON -DKokkos_ENABLE_CUDA_LAMBDA=ON
-              -DKokkos_ARCH_AMPERE80=ON -DCUDAToolkit_ROOT=/usr/local/cuda)
+              -DKokkos_ARCH_$karch=ON -DCUDAToolkit_ROOT=/usr/local/cuda)
       kkflags=(-DKokkosKernels_NO_DEFAULT_CUDA_TPLS=ON) ;;
     hip)
       (cd "$work/kokkos-src" && patch -p1 -s < "$here/kokkos-patches/hip-gfx90a.patch")
       cxx=hipcc
       kflags=(-DKokkos_ENABLE_SERIAL=ON -DKokkos_ENABLE_HIP=ON -DKokkos_ARCH_VEGA90A=ON) ;;
-    *) log "unknown flavour '$flavour' (host, host-checked, cuda, hip)"; exit 2 ;;
+    *) log "unknown flavour '$flavour' (host, host-checked, cuda, cuda-hopper, hip)"; exit 2 ;;
   esac
   log "building Kokkos 3.4.01 ($flavour) into $prefix"
   cmake -S "$work/kokkos-src" -B "$work/kokkos-build" -G Ninja -Wno-dev \

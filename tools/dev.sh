@@ -10,6 +10,9 @@
 #   tools/dev.sh sanitize        ASan+UBSan C++20 build on a bounds-checked Kokkos, run unit/MPI/CLI tests
 #   tools/dev.sh fuzz            libFuzzer runs (FUZZ_SECONDS each) of the CSV and grid-file readers
 #   tools/dev.sh cuda-check      compile library, tests, examples for CUDA (sm_80; no run)
+#   tools/dev.sh gpu-bundle      build tests, reference cases, examples, benchmarks for CUDA
+#                                sm_90 (H100/H200) into build-cuda-hopper/gpu-bundle.tar.xz,
+#                                to run on a GPU machine with tools/gpu-run.sh (see README)
 #   tools/dev.sh hip-check       compile library, tests, examples with hipcc (ROCm 5.2, gfx90a; no run)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -56,6 +59,16 @@ configure() {  # build-dir flavour [cmake args...]
   cmake -S . -B "$dir" -G Ninja -Wno-dev -DCMAKE_PREFIX_PATH="$prefix" \
     -DSplineGrid_ENABLE_MPI=ON -DSplineGrid_ENABLE_HDF5=ON -DSplineGrid_ARCH_FLAGS="$arch_flags" \
     -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" "${launcher[@]}" "$@"
+}
+
+configure_cuda() {  # build-dir flavour [cmake args...]: nvcc_wrapper, tests typed on Kokkos::Cuda
+  local dir=$1 prefix
+  prefix=$(kokkos_prefix "$2")
+  shift 2
+  export PATH="/usr/local/cuda/bin:$PATH"
+  cmake -S . -B "$dir" -G Ninja -Wno-dev -DCMAKE_PREFIX_PATH="$prefix" \
+    -DCMAKE_CXX_COMPILER="$prefix/bin/nvcc_wrapper" -DCMAKE_BUILD_TYPE=Release \
+    -DSplineGrid_TEST_SPACES=Kokkos::Cuda "$@"
 }
 
 case $verb in
@@ -189,15 +202,31 @@ case $verb in
     exit $status
     ;;
   cuda-check)
-    prefix=$(kokkos_prefix cuda)
-    export PATH="/usr/local/cuda/bin:$PATH"
-    cmake -S . -B build-cuda -G Ninja -Wno-dev -DCMAKE_PREFIX_PATH="$prefix" \
-      -DCMAKE_CXX_COMPILER="$prefix/bin/nvcc_wrapper" -DCMAKE_BUILD_TYPE=Release \
-      -DSplineGrid_TEST_SPACES=Kokkos::Cuda -DSplineGrid_ENABLE_BENCHMARKS="${CUDA_BENCHMARKS:-OFF}"
     # The benchmarks instantiate no kernel the typed unit tests do not (evaluate,
     # derivatives, both adjoints, PointOrder, fits); CUDA_BENCHMARKS=ON adds them (~4 min).
+    configure_cuda build-cuda cuda -DSplineGrid_ENABLE_BENCHMARKS="${CUDA_BENCHMARKS:-OFF}"
     cmake --build build-cuda -j "$jobs"
     echo "cuda-check: library, tests and examples compiled for CUDA (sm_80); not run (no GPU)"
+    ;;
+  gpu-bundle)
+    # Everything that runs on a GPU, built here (Debian's GoogleTest and Benchmark),
+    # packed with the CUDA runtime, the golden data and tools/gpu-run.sh, for a GPU
+    # machine that has an NVIDIA driver (CUDA 13) and nothing else of ours.
+    configure_cuda build-cuda-hopper cuda-hopper -DSplineGrid_ENABLE_BENCHMARKS=ON
+    cmake --build build-cuda-hopper -j "$jobs"
+    stage=build-cuda-hopper/gpu-bundle
+    rm -rf "$stage"; mkdir -p "$stage/bin" "$stage/lib"
+    cp build-cuda-hopper/bin/splinegrid_{unit_tests,reference_cases,perf_tests,demo} \
+       build-cuda-hopper/bin/splinegrid_example_* "$stage/bin/"
+    cp -r unit_tests/data "$stage/data"
+    cp tools/gpu-run.sh "$stage/run.sh"
+    for exe in "$stage"/bin/*; do  # the non-system libraries they link (cudart, benchmark)
+      ldd "$exe" | awk '$3 ~ /^\// {print $3}' | grep -E 'libcudart|libbenchmark' || true
+    done | sort -u | xargs -r cp -L -t "$stage/lib/"
+    git rev-parse --short HEAD > "$stage/REVISION" 2>/dev/null || echo unknown > "$stage/REVISION"
+    tar -C build-cuda-hopper -cJf build-cuda-hopper/gpu-bundle.tar.xz gpu-bundle
+    echo "gpu-bundle: build-cuda-hopper/gpu-bundle.tar.xz ($(du -h build-cuda-hopper/gpu-bundle.tar.xz | cut -f1));" \
+         "on the GPU machine: tar -xJf gpu-bundle.tar.xz && gpu-bundle/run.sh [LOG_DIR]"
     ;;
   hip-check)
     prefix=$(kokkos_prefix hip)
@@ -210,7 +239,7 @@ case $verb in
     echo "hip-check: library, tests and examples compiled for HIP (gfx90a); not run (no GPU)"
     ;;
   *)
-    sed -n '2,14p' "$0"
+    sed -n '2,17p' "$0"
     [ "$verb" = help ] || exit 2
     ;;
 esac
