@@ -10,7 +10,7 @@
 #   hip   Kokkos with Serial+HIP (gfx90a) for compile-only checks with hipcc
 # Environment: SPLINEGRID_CACHE (default $HOME/.cache/splinegrid).
 # Prints nothing on stdout but `<flavour>=<prefix>` lines, so callers can eval them.
-# Idempotent: each install prefix is keyed by a hash of its recipe (this file), and
+# Idempotent: each install prefix is keyed by a hash of its flavour's recipe, and
 # a finished build leaves a stamp; a warm rerun takes seconds.
 set -euo pipefail
 
@@ -18,7 +18,8 @@ cache=${SPLINEGRID_CACHE:-$HOME/.cache/splinegrid}
 flavours=("$@")
 [ ${#flavours[@]} -gt 0 ] || flavours=(host)
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-recipe_key=$(sha256sum "$here/bootstrap-deps.sh" "$here"/kokkos-patches/* | sha256sum | cut -c1-12)
+# Bump when the build steps below change in a way the flavour's options don't show.
+recipe_revision=1
 trilinos_version=13.2.0-4
 jobs=$(nproc)
 
@@ -68,39 +69,46 @@ fi
 
 # --- 3. Builds, one prefix per flavour -----------------------------------------------
 build_flavour() {
-  local flavour=$1
-  local prefix="$cache/kokkos-$flavour-$recipe_key"
-  if [ -f "$prefix/.complete" ]; then echo "$flavour=$prefix"; return; fi
-  local work="$cache/build-$flavour"
-  rm -rf "$work" "$prefix"; mkdir -p "$work"
-  cp -r "$src/packages/kokkos" "$work/kokkos-src"
-  local cxx=g++ kflags=() kkflags=()
+  local flavour=$1 cxx=g++ wrapper=0 patches=() kflags=() kkflags=()
   case $flavour in
     host)
       kflags=(-DKokkos_ENABLE_SERIAL=ON -DKokkos_ENABLE_OPENMP=ON) ;;
     host-checked)  # every View access bounds-checked (sanitizer stage; OpenMP only, to halve its build)
       kflags=(-DKokkos_ENABLE_SERIAL=OFF -DKokkos_ENABLE_OPENMP=ON -DKokkos_ENABLE_DEBUG_BOUNDS_CHECK=ON) ;;
     cuda|cuda-hopper)
-      (cd "$work/kokkos-src" && patch -p1 -s < "$here/kokkos-patches/cuda13.patch")
       # Kokkos 3.4 predates Hopper and refuses to run sm_80 code on a CC 9.0 device
       # (it checks the major version), so the run-on-a-GPU flavour adds HOPPER90.
       local karch=AMPERE80
-      if [ "$flavour" = cuda-hopper ]; then
-        (cd "$work/kokkos-src" && patch -p1 -s < "$here/kokkos-patches/hopper90.patch")
-        karch=HOPPER90
-      fi
-      cxx="$work/kokkos-src/bin/nvcc_wrapper"
-      export NVCC_WRAPPER_DEFAULT_COMPILER=g++
-      export PATH="/usr/local/cuda/bin:$PATH"
+      patches=(cuda13.patch)
+      if [ "$flavour" = cuda-hopper ]; then patches+=(hopper90.patch); karch=HOPPER90; fi
+      wrapper=1
       kflags=(-DKokkos_ENABLE_SERIAL=ON -DKokkos_ENABLE_CUDA=ON -DKokkos_ENABLE_CUDA_LAMBDA=ON
               -DKokkos_ARCH_$karch=ON -DCUDAToolkit_ROOT=/usr/local/cuda)
       kkflags=(-DKokkosKernels_NO_DEFAULT_CUDA_TPLS=ON) ;;
     hip)
-      (cd "$work/kokkos-src" && patch -p1 -s < "$here/kokkos-patches/hip-gfx90a.patch")
+      patches=(hip-gfx90a.patch)
       cxx=hipcc
       kflags=(-DKokkos_ENABLE_SERIAL=ON -DKokkos_ENABLE_HIP=ON -DKokkos_ARCH_VEGA90A=ON) ;;
     *) log "unknown flavour '$flavour' (host, host-checked, cuda, cuda-hopper, hip)"; exit 2 ;;
   esac
+  # The prefix is keyed by this flavour's recipe alone (sources, patches, options,
+  # recipe_revision), so editing this script or another flavour rebuilds nothing.
+  local key
+  key=$( { echo "$recipe_revision $trilinos_version $flavour $cxx $wrapper ${kflags[*]} ${kkflags[*]}"
+           for p in "${patches[@]}"; do cat "$here/kokkos-patches/$p"; done; } | sha256sum | cut -c1-12)
+  local prefix="$cache/kokkos-$flavour-$key"
+  if [ -f "$prefix/.complete" ]; then echo "$flavour=$prefix"; return; fi
+  local work="$cache/build-$flavour"
+  rm -rf "$work" "$prefix"; mkdir -p "$work"
+  cp -r "$src/packages/kokkos" "$work/kokkos-src"
+  for p in "${patches[@]}"; do
+    (cd "$work/kokkos-src" && patch -p1 -s < "$here/kokkos-patches/$p")
+  done
+  if [ "$wrapper" = 1 ]; then
+    cxx="$work/kokkos-src/bin/nvcc_wrapper"
+    export NVCC_WRAPPER_DEFAULT_COMPILER=g++
+    export PATH="/usr/local/cuda/bin:$PATH"
+  fi
   log "building Kokkos 3.4.01 ($flavour) into $prefix"
   cmake -S "$work/kokkos-src" -B "$work/kokkos-build" -G Ninja -Wno-dev \
     -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_STANDARD=17 -DCMAKE_CXX_COMPILER="$cxx" \

@@ -159,14 +159,8 @@ KOKKOS_FORCEINLINE_FUNCTION void linear_axis_stencil(BasisMatrix<Scalar> const& 
   Scalar const t = (extend ? x : xc) - Scalar(i);
 
   Scalar b[Order + 1][4];
-  basis_weights<Order>(m, t, b);
   Scalar const du = (extend || inside) && !s.fill ? axis.scale : Scalar(0);
-  if constexpr (Order >= 1) {
-    for (int j = 0; j < 4; ++j) b[1][j] *= du;
-  }
-  if constexpr (Order >= 2) {
-    for (int j = 0; j < 4; ++j) b[2][j] *= du * du;
-  }
+  basis_weights<Order>(m, t, du, b);
   s.window = i;
   bool const lower_ghost = i == 0;
   bool const upper_ghost = i == n - 2;
@@ -175,6 +169,7 @@ KOKKOS_FORCEINLINE_FUNCTION void linear_axis_stencil(BasisMatrix<Scalar> const& 
     // clamp(i-1, 0, n-4), so rows need no per-tap clamping and the last axis reads
     // 4 (x C) consecutive values. The ghost c[-1] = 2 c0 - c1 (i = 0) and
     // c[n] = 2 c[n-1] - c[n-2] (i = n-2) fold into the shifted taps.
+    SPLINEGRID_UNROLL_SMALL_LOOP
     for (int d = 0; d <= Order; ++d) {
       Scalar const b0 = b[d][0], b1 = b[d][1], b2 = b[d][2], b3 = b[d][3];
       s.w[d][0] = keep * (lower_ghost ? b1 + Scalar(2) * b0 : (upper_ghost ? Scalar(0) : b0));
@@ -188,6 +183,7 @@ KOKKOS_FORCEINLINE_FUNCTION void linear_axis_stencil(BasisMatrix<Scalar> const& 
   }
   // n = 2, 3: taps i-1..i+2 clamped into the axis; tap 0 is the ghost c[-1] when
   // i = 0, tap 3 the ghost c[n] when i = n-2, folded into the real taps.
+  SPLINEGRID_UNROLL_SMALL_LOOP
   for (int d = 0; d <= Order; ++d) {
     Scalar const gl = lower_ghost ? b[d][0] : Scalar(0);
     Scalar const gu = upper_ghost ? b[d][3] : Scalar(0);
@@ -262,13 +258,7 @@ KOKKOS_INLINE_FUNCTION AxisStencil<Scalar, Order> make_axis_stencil(BasisMatrix<
   }
 
   Scalar b[Order + 1][4];
-  basis_weights<Order>(m, t, b);
-  if constexpr (Order >= 1) {
-    for (int j = 0; j < 4; ++j) b[1][j] *= du;
-  }
-  if constexpr (Order >= 2) {
-    for (int j = 0; j < 4; ++j) b[2][j] *= du * du;
-  }
+  basis_weights<Order>(m, t, du, b);
   Scalar const keep = s.fill ? Scalar(0) : Scalar(1);
 
   if (is_index_mapped(boundary)) {

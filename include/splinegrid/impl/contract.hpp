@@ -185,6 +185,7 @@ KOKKOS_FORCEINLINE_FUNCTION void contract(AxisStencil<Scalar, Order> const (&st)
   constexpr int entries = derivative_entries<Dim, Order, Axis>;
   if constexpr (Axis == Dim - 1) {
     Scalar const* p[4];
+    SPLINEGRID_UNROLL_SMALL_LOOP
     for (int j = 0; j < 4; ++j) p[j] = leaf.row(row + st[Axis].row[j]);
     // One axis left: entry e is derivative order e.
     if constexpr (is_projected_leaf<Leaf>::value) {
