@@ -125,13 +125,6 @@ build_flavour() {
   cmake --install "$work/kk-build" >&2
   rm -rf "$work"
   touch "$prefix/.complete"
-  # Installs of earlier recipes of this flavour are never used again.
-  local old
-  for old in "$cache/kokkos-$flavour-"*; do
-    [[ "$old" != "$prefix" && "$(basename "$old")" =~ ^kokkos-$flavour-[0-9a-f]{12}$ ]] || continue
-    log "removing the superseded $old"
-    rm -rf "$old"
-  done
   echo "$flavour=$prefix"
 }
 
