@@ -76,6 +76,12 @@ configure_cuda() {  # build-dir flavour [cmake args...]: nvcc_wrapper, tests typ
   kokkos_args "$prefix"
   shift 2
   export PATH="/usr/local/cuda/bin:$PATH"
+  # The compiler is the install's own nvcc_wrapper: when the install changes, CMake
+  # would start the directory afresh without the -D arguments given here, so do that first.
+  if [ -f "$dir/CMakeCache.txt" ] &&
+     ! grep -qx "CMAKE_CXX_COMPILER:[A-Z]*=$prefix/bin/nvcc_wrapper" "$dir/CMakeCache.txt"; then
+    rm -rf "$dir/CMakeCache.txt" "$dir/CMakeFiles"
+  fi
   cmake -S . -B "$dir" -G Ninja -Wno-dev "${kokkos_cmake_args[@]}" \
     -DCMAKE_CXX_COMPILER="$prefix/bin/nvcc_wrapper" -DSplineGrid_TEST_SPACES=Kokkos::Cuda "$@"
 }
@@ -117,9 +123,9 @@ case $verb in
     cmake --build build -j "$jobs"
     cmake --install build >/dev/null
     prefix=$(kokkos_prefix host)
-    cmake -S cmake/install_test -B build/install_test -G Ninja -Wno-dev \
-      -DCMAKE_PREFIX_PATH="$root/build/install;$prefix" -DKokkos_DIR="$prefix/lib/cmake/Kokkos" \
-      -DKokkosKernels_DIR="$prefix/lib/cmake/KokkosKernels"
+    kokkos_args "$prefix"
+    cmake -S cmake/install_test -B build/install_test -G Ninja -Wno-dev "${kokkos_cmake_args[@]}" \
+      -DCMAKE_PREFIX_PATH="$root/build/install;$prefix"
     cmake --build build/install_test
     (cd build/install_test && ./splinegrid_install_test)  # writes its grid file there
     ;;

@@ -17,7 +17,7 @@
 /// rather than vectorise: its loop vectoriser turns e.g. the four tap-row loads of a
 /// stencil into one wide load of four values just stored one by one, which cannot be
 /// store-forwarded and stalls the point's whole dependency chain (the 1D derivative
-/// kernels ran 1.5-2.7x slower with AVX2 than without because of it). nvcc and clang
+/// kernels ran 1.5-1.8x slower with AVX2 than without because of it). nvcc and clang
 /// unroll such loops on their own, and nvcc warns about GCC's pragma.
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__NVCC__)
 #define SPLINEGRID_UNROLL_SMALL_LOOP _Pragma("GCC unroll 16")
