@@ -264,7 +264,7 @@ case $verb in
     echo "hip-check: library, tests and examples compiled for HIP (gfx90a); not run (no GPU)"
     ;;
   *)
-    sed -n '2,17p' "$0"
+    sed -n '2,16p' "$0"
     [ "$verb" = help ] || exit 2
     ;;
 esac
