@@ -25,6 +25,18 @@
 #define SPLINEGRID_UNROLL_SMALL_LOOP
 #endif
 
+/// Marks a short loop over independent lanes (contract()'s lane loops) for
+/// vectorisation. GCC mostly leaves them scalar otherwise: it unrolls such loops
+/// before its straight-line (SLP) vectoriser sees them whole (3D forward 61 vs
+/// 76-84 M points/s, 4D 9.5 vs 20). An OpenMP SIMD directive, so only where OpenMP
+/// is enabled (the OpenMP backend, or -fopenmp) on a host compiler; nvcc and the
+/// HIP device pass compile one point per thread and need nothing.
+#if defined(_OPENMP) && !defined(__NVCC__) && !defined(__HIP_DEVICE_COMPILE__)
+#define SPLINEGRID_SIMD_LOOP _Pragma("omp simd")
+#else
+#define SPLINEGRID_SIMD_LOOP
+#endif
+
 namespace splinegrid::Compat {
 
 // Math functions: namespace Kokkos from 4.0, Kokkos::Experimental in 3.x.

@@ -197,7 +197,7 @@ class Evaluator {
                                                 int c0, Scalar (&acc)[K]) const {
     Scalar const* data = m_control_points.data() + c0;
     std::int64_t const C = pitch<Pitch>();
-    Impl::contract<0, Dim, 0, K>(st, 0, Impl::GatherLeaf<Scalar, K>{data, C}, acc);
+    Impl::contract<Dim, 0, K>(st, 0, Impl::GatherLeaf<Scalar, K>{data, C}, acc);
     if (filled(st))
       for (int c = 0; c < K; ++c) acc[c] += m_fill_value;
   }
@@ -219,7 +219,7 @@ class Evaluator {
       Scalar (&acc)[K * Impl::derivative_entries<Dim, Order>]) const {
     Scalar const* data = m_control_points.data() + c0;
     std::int64_t const C = pitch<Pitch>();
-    Impl::contract<0, Dim, Order, K>(st, 0, Impl::GatherLeaf<Scalar, K>{data, C}, acc);
+    Impl::contract<Dim, Order, K>(st, 0, Impl::GatherLeaf<Scalar, K>{data, C}, acc);
     if (filled(st))
       for (int c = 0; c < K; ++c) acc[c * Impl::derivative_entries<Dim, Order>] += m_fill_value;
   }
@@ -236,10 +236,10 @@ class Evaluator {
     // directly for one channel, projected tap by tap for several.
     Scalar acc[Impl::derivative_entries<Dim, 1>];
     if constexpr (K == 1) {
-      Impl::contract<0, Dim, 1, 1>(st, 0, Impl::GatherLeaf<Scalar, 1>{data, C}, acc);
+      Impl::contract<Dim, 1, 1>(st, 0, Impl::GatherLeaf<Scalar, 1>{data, C}, acc);
       for (int k = 0; k < Dim; ++k) gp[k] += g[0] * acc[Impl::gradient_index<Dim, 1>(k)];
     } else {
-      Impl::contract<0, Dim, 1, 1>(st, 0, Impl::ProjectedLeaf<Scalar, K>{data, C, g}, acc);
+      Impl::contract<Dim, 1, 1>(st, 0, Impl::ProjectedLeaf<Scalar, K>{data, C, g}, acc);
       for (int k = 0; k < Dim; ++k) gp[k] += acc[Impl::gradient_index<Dim, 1>(k)];
     }
     // dL/dc: every tap gets its weight times g.

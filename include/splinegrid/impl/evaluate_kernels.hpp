@@ -20,7 +20,7 @@ struct EvaluateValues {
   Points points;
   Values values;
 
-  KOKKOS_INLINE_FUNCTION void operator()(std::int64_t i) const {
+  KOKKOS_FORCEINLINE_FUNCTION void operator()(std::int64_t i) const {
     Scalar x[Dim];
     for (int k = 0; k < Dim; ++k) x[k] = points(i, k);
     AxisStencil<Scalar, 0> st[Dim];
@@ -46,7 +46,7 @@ struct EvaluateDerivatives {
   Gradients gradients;
   Hessians hessians;
 
-  KOKKOS_INLINE_FUNCTION void operator()(std::int64_t i) const {
+  KOKKOS_FORCEINLINE_FUNCTION void operator()(std::int64_t i) const {
     Scalar x[Dim];
     for (int k = 0; k < Dim; ++k) x[k] = points(i, k);
     AxisStencil<Scalar, Order> st[Dim];
