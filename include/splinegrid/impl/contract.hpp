@@ -97,7 +97,6 @@ KOKKOS_INLINE_FUNCTION constexpr int hessian_index(int k, int l) {
 /// values apart from `data`.
 template <class Scalar, int K>
 struct GatherLeaf {
-  static constexpr bool projected = false;
   Scalar const* data;
   std::int64_t pitch;
   KOKKOS_FORCEINLINE_FUNCTION Scalar const* row(std::int64_t r) const { return data + r * pitch; }
@@ -113,7 +112,6 @@ struct GatherLeaf {
 /// contracts one channel instead of K).
 template <class Scalar, int K>
 struct ProjectedLeaf {
-  static constexpr bool projected = true;
   Scalar const* data;
   std::int64_t pitch;
   Scalar const (&g)[K];
