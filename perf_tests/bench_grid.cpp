@@ -20,9 +20,19 @@ namespace {
 using Exec = Kokkos::DefaultExecutionSpace;
 using Memory = Exec::memory_space;
 
-// adjoint_ordered: the deterministic gradient at points sorted once by a PointOrder
-// (built outside the timed loop, as a fit does for its fixed observations).
-enum class Op { forward, gradients, hessians, adjoint_fast, adjoint_deterministic, adjoint_ordered };
+// forward_flat: evaluate() with the one-point-per-work-item kernel that the chunked
+// CPU strategy replaced (for the record of what chunking buys). adjoint_ordered: the
+// deterministic gradient at points sorted once by a PointOrder (built outside the
+// timed loop, as a fit does for its fixed observations).
+enum class Op {
+  forward,
+  forward_flat,
+  gradients,
+  hessians,
+  adjoint_fast,
+  adjoint_deterministic,
+  adjoint_ordered
+};
 
 template <class Scalar>
 using Matrix = Kokkos::View<Scalar**, Kokkos::LayoutRight, Memory>;
@@ -78,6 +88,8 @@ void run(benchmark::State& state) {
   exec.fence();
   for (auto _ : state) {
     if constexpr (Operation == Op::forward) evaluate(exec, p.grid, p.points, values);
+    if constexpr (Operation == Op::forward_flat)
+      Impl::launch_evaluate(exec, p.grid.evaluator(), p.points, values, Impl::EvaluateStrategy::flat);
     if constexpr (Operation == Op::gradients)
       evaluate_gradients(exec, p.grid, p.points, values, gradients);
     if constexpr (Operation == Op::hessians)
@@ -150,6 +162,7 @@ void register_one(char const* op_name, char const* scalar_name) {
 template <class Scalar, int Dim>
 void register_dim(char const* scalar_name) {
   register_one<Scalar, Dim, Op::forward>("forward", scalar_name);
+  register_one<Scalar, Dim, Op::forward_flat>("forward_flat", scalar_name);
   register_one<Scalar, Dim, Op::gradients>("gradients", scalar_name);
   register_one<Scalar, Dim, Op::hessians>("hessians", scalar_name);
   register_one<Scalar, Dim, Op::adjoint_fast>("adjoint_fast", scalar_name);

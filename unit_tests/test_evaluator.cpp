@@ -3,6 +3,7 @@
 #include "test_spaces.hpp"
 
 #include <cmath>
+#include <limits>
 
 namespace {
 
@@ -176,6 +177,90 @@ TYPED_TEST(EvaluatorTest, StagedStrategyMatchesFlat) {
     ADD_FAILURE() << "staged strategy accepted a grid larger than scratch";
   } catch (std::invalid_argument const& e) {
     EXPECT_NE(std::string(e.what()).find("splinegrid::evaluate"), std::string::npos);
+  }
+}
+
+// The CPU strategy (stencils vectorised across chunks of points) gives the flat
+// kernel's results bit for bit: every dimension, channel counts with and without
+// fixed-C kernels, both bases, clamp and extend, points outside the domain, at the
+// ends, on knots and NaN, a partial last chunk, float and double.
+template <class ExecutionSpace, int Dim, class Scalar>
+void check_chunked(std::array<std::int64_t, Dim> const& res) {
+  ExecutionSpace exec;
+  using M = Kokkos::View<Scalar**, Kokkos::LayoutRight, typename ExecutionSpace::memory_space>;
+  for (int channels : {1, 3, 5, 8}) {
+    for (Basis basis : {Basis::bspline, Basis::catmull_rom}) {
+      for (Extrapolation extrapolation : {Extrapolation::clamp, Extrapolation::extend}) {
+        auto grid = random_grid<ExecutionSpace, Dim, Scalar>(res, channels, basis, 121);
+        for (int k = 0; k < Dim; ++k) grid.set_boundary(k, Boundary::linear, extrapolation);
+        std::int64_t const n = 8 * 37 + 5;
+        M points = random_matrix<ExecutionSpace, Scalar>(n, Dim, -0.2, 1.2, 122);
+        auto hp = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace{}, points);
+        for (int k = 0; k < Dim; ++k) {
+          hp(0, k) = 0;                                            // lower end
+          hp(1, k) = 1;                                            // upper end
+          hp(2, k) = Scalar(1) / Scalar(res[k] - 1);               // first knot
+          hp(3, k) = Scalar(res[k] - 2) / Scalar(res[k] - 1);      // last interval
+        }
+        hp(4, Dim - 1) = std::numeric_limits<Scalar>::quiet_NaN();
+        Kokkos::deep_copy(points, hp);
+        M flat("flat", n, channels), chunked("chunked", n, channels);
+        auto const eval = grid.evaluator();
+        ASSERT_TRUE(Impl::chunking_fits(eval));
+        Impl::launch_evaluate(exec, eval, points, flat, Impl::EvaluateStrategy::flat);
+        Impl::launch_evaluate(exec, eval, points, chunked, Impl::EvaluateStrategy::chunked);
+        exec.fence();
+        auto const a = host_vector(flat), b = host_vector(chunked);
+        std::size_t mismatches = 0;
+        for (std::size_t i = 0; i < a.size(); ++i)
+          if (!(a[i] == b[i] || (std::isnan(a[i]) && std::isnan(b[i])))) ++mismatches;
+        EXPECT_EQ(mismatches, 0u) << describe<Dim>(basis, res, channels) << " "
+                                  << to_string(extrapolation) << " sizeof(Scalar)=" << sizeof(Scalar);
+        EXPECT_TRUE(std::isnan(b[4 * static_cast<std::size_t>(channels)]));
+      }
+    }
+  }
+}
+
+TYPED_TEST(EvaluatorTest, ChunkedStrategyMatchesFlat) {
+  using E = TypeParam;
+  if constexpr (Impl::is_device_space<E>) {
+    GTEST_SKIP() << "the chunked strategy is for CPU spaces";
+  } else {
+    check_chunked<E, 1, double>({9});
+    check_chunked<E, 1, float>({4});
+    check_chunked<E, 2, double>({6, 4});
+    check_chunked<E, 2, float>({16, 5});
+    check_chunked<E, 3, double>({5, 4, 7});
+    check_chunked<E, 3, float>({4, 6, 5});
+    check_chunked<E, 4, double>({4, 5, 4, 6});
+    check_chunked<E, 4, float>({5, 4, 4, 4});
+  }
+}
+
+// evaluate() picks the chunked strategy on CPU spaces only where it applies (torch
+// rules, 4 <= n per axis); forcing it elsewhere is a clear error.
+TYPED_TEST(EvaluatorTest, ChunkedStrategyOnlyWhereItFits) {
+  using E = TypeParam;
+  auto small = random_grid<E, 2>({5, 3}, 1, Basis::bspline, 131);  // an axis of 3
+  auto mirrored = random_grid<E, 2>({5, 5}, 1, Basis::bspline, 132);
+  mirrored.set_boundary(1, Boundary::mirror, Extrapolation::clamp);
+  auto plain = random_grid<E, 2>({5, 5}, 1, Basis::bspline, 133);
+  EXPECT_FALSE(Impl::chunking_fits(small.evaluator()));
+  EXPECT_FALSE(Impl::chunking_fits(mirrored.evaluator()));
+  EXPECT_TRUE(Impl::chunking_fits(plain.evaluator()));
+  EXPECT_EQ(Impl::choose_evaluate_strategy<E>(plain.evaluator()),
+            Impl::is_device_space<E> ? Impl::EvaluateStrategy::staged : Impl::EvaluateStrategy::chunked);
+  EXPECT_NE(Impl::choose_evaluate_strategy<E>(small.evaluator()), Impl::EvaluateStrategy::chunked);
+  auto points = random_matrix<E>(10, 2, 0, 1, 134);
+  Matrix<E> values("values", 10, 1);
+  for (auto const* grid : {&small, &mirrored}) {
+    try {
+      Impl::launch_evaluate(E{}, grid->evaluator(), points, values, Impl::EvaluateStrategy::chunked);
+      ADD_FAILURE() << "chunked strategy accepted a grid it does not suit";
+    } catch (std::invalid_argument const& e) {
+      EXPECT_NE(std::string(e.what()).find("splinegrid::evaluate"), std::string::npos) << e.what();
+    }
   }
 }
 

@@ -104,17 +104,10 @@ std::enable_if_t<Kokkos::is_execution_space<ExecutionSpace>::value> evaluate(
   Compat::ScopedRegion region(fn);
   Impl::check_evaluate_arguments<ExecutionSpace>(fn, grid, points, values);
   order.check(exec, fn, grid, points);
-  auto const eval = grid.evaluator();
   auto const perm = order.permutation();
-  using P = typename PointOrder<Scalar, Dim, MemorySpace>::points_view;
   using V = Impl::PermutedRows<Values, std::decay_t<decltype(perm)>>;
-  Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>> const policy(
-      exec, 0, static_cast<std::int64_t>(points.extent(0)));
-  Impl::with_value_kernel_variant(eval, [&](auto variant) {
-    using Kernel = Impl::EvaluateValues<decltype(variant), decltype(eval), P, V>;
-    Kokkos::parallel_for("splinegrid::evaluate_ordered", policy,
-                         Kernel{eval, order.sorted_points(), V{values, perm}});
-  });
+  Impl::launch_evaluate(exec, grid.evaluator(), order.sorted_points(), V{values, perm},
+                        Impl::EvaluateStrategy::automatic);
 }
 
 /// evaluate() with a PointOrder on the grid's default execution space.

@@ -264,7 +264,7 @@ class Evaluator {
   /// for_each_channel_block, or one block of all Variant::channels channels when the
   /// variant fixes C.
   template <class Variant, int MaxK = 8, class F>
-  KOKKOS_INLINE_FUNCTION void for_each_channel_block_of(F&& f) const {
+  KOKKOS_FORCEINLINE_FUNCTION void for_each_channel_block_of(F&& f) const {
     if constexpr (Variant::channels > 0) {
       f(std::integral_constant<int, Variant::channels>{}, 0);
     } else {

@@ -127,6 +127,45 @@ KOKKOS_INLINE_FUNCTION std::int64_t window_tap(Axis<Scalar> const& a, std::int64
   return v + j < a.n ? v + j : -1;  // folded: window = first of four control points
 }
 
+/// How fold_linear_window picks among a window's three cases (lower end, upper end,
+/// interior): by branches, one point at a time.
+struct BranchPick {
+  bool lower, upper;
+  template <class Scalar>
+  KOKKOS_FORCEINLINE_FUNCTION Scalar operator()(Scalar at_lower, Scalar at_upper,
+                                                Scalar inside) const {
+    return lower ? at_lower : (upper ? at_upper : inside);
+  }
+};
+
+/// The same picks as arithmetic, for loops vectorised across points: exactly one of
+/// the masks is 1, the others 0, so the sum is the picked value bit for bit (adding
+/// +-0 changes no nonzero value). Compilers keep this branch-free; selects on
+/// floating-point values they turn back into branches, which no vector loop allows.
+template <class Scalar>
+struct MaskPick {
+  Scalar lower, upper, inside;
+  KOKKOS_FORCEINLINE_FUNCTION Scalar operator()(Scalar at_lower, Scalar at_upper,
+                                                Scalar at_inside) const {
+    return (lower * at_lower + upper * at_upper) + inside * at_inside;
+  }
+};
+
+/// Weights of the four contiguous taps start..start+3 (start = clamp(i-1, 0, n-4))
+/// of interval i of a Boundary::linear axis with n >= 4 control points, from the
+/// interval's raw weights b (taps i-1..i+2). The ghost c[-1] = 2 c0 - c1 (lower
+/// end, i = 0) and c[n] = 2 c[n-1] - c[n-2] (upper end, i = n-2) fold into the
+/// shifted taps. Shared by linear_axis_stencil and the vectorised stencils of
+/// EvaluateValuesChunked (ChunkAxisStencils).
+template <class Pick, class Scalar>
+KOKKOS_FORCEINLINE_FUNCTION void fold_linear_window(Pick const& pick, Scalar const (&b)[4],
+                                                    Scalar keep, Scalar (&w)[4]) {
+  w[0] = keep * pick(b[1] + Scalar(2) * b[0], Scalar(0), b[0]);
+  w[1] = keep * pick(b[2] - b[0], b[0], b[1]);
+  w[2] = keep * pick(b[3], b[1] - b[3], b[2]);
+  w[3] = keep * pick(Scalar(0), b[2] + Scalar(2) * b[3], b[3]);
+}
+
 /// Stencil of Boundary::linear (torch-cubic-spline-grids' rule), the hot path: no
 /// branches but the uniform ones. See make_axis_stencil. MayFill = false compiles
 /// the Extrapolation::fill handling out (for grids without fill axes).
@@ -165,18 +204,11 @@ KOKKOS_FORCEINLINE_FUNCTION void linear_axis_stencil(BasisMatrix<Scalar> const& 
   bool const lower_ghost = i == 0;
   bool const upper_ghost = i == n - 2;
   if (n >= 4) {
-    // Contiguous window: taps are control points start..start+3, start =
-    // clamp(i-1, 0, n-4), so rows need no per-tap clamping and the last axis reads
-    // 4 (x C) consecutive values. The ghost c[-1] = 2 c0 - c1 (i = 0) and
-    // c[n] = 2 c[n-1] - c[n-2] (i = n-2) fold into the shifted taps.
+    // Contiguous window (fold_linear_window): rows need no per-tap clamping and the
+    // last axis reads 4 (x C) consecutive values.
+    BranchPick const pick{lower_ghost, upper_ghost};
     SPLINEGRID_UNROLL_SMALL_LOOP
-    for (int d = 0; d <= Order; ++d) {
-      Scalar const b0 = b[d][0], b1 = b[d][1], b2 = b[d][2], b3 = b[d][3];
-      s.w[d][0] = keep * (lower_ghost ? b1 + Scalar(2) * b0 : (upper_ghost ? Scalar(0) : b0));
-      s.w[d][1] = keep * (lower_ghost ? b2 - b0 : (upper_ghost ? b0 : b1));
-      s.w[d][2] = keep * (lower_ghost ? b3 : (upper_ghost ? b1 - b3 : b2));
-      s.w[d][3] = keep * (lower_ghost ? Scalar(0) : (upper_ghost ? b2 + Scalar(2) * b3 : b3));
-    }
+    for (int d = 0; d <= Order; ++d) fold_linear_window(pick, b[d], keep, s.w[d]);
     std::int64_t const start = linear_window_start(n, i);
     for (int j = 0; j < 4; ++j) s.row[j] = (start + j) * stride;
     return;

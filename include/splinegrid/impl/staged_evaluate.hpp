@@ -9,6 +9,7 @@
 /// the flat kernel (EvaluateValues), so results are bitwise identical.
 
 #include <splinegrid/error.hpp>
+#include <splinegrid/impl/chunked_evaluate.hpp>
 #include <splinegrid/impl/evaluate_kernels.hpp>
 
 #include <Kokkos_Core.hpp>
@@ -17,8 +18,10 @@
 
 namespace splinegrid::Impl {
 
-/// How evaluate() runs: flat RangePolicy over points, or staged in team scratch.
-enum class EvaluateStrategy { automatic, flat, staged };
+/// How evaluate() runs: flat RangePolicy over points, staged in team scratch (GPU),
+/// or chunked with stencils vectorised across points (CPU, see
+/// EvaluateValuesChunked).
+enum class EvaluateStrategy { automatic, flat, staged, chunked };
 
 /// Points per team of the staged kernel: large enough that copying a scratch-sized
 /// grid (<= 48 KiB) costs a few bytes per point.
@@ -67,24 +70,51 @@ bool staging_fits(EvaluatorType const& eval) {
   return staged_scratch_bytes(eval) <= Kokkos::TeamPolicy<ExecutionSpace>::scratch_size_max(0);
 }
 
-/// The automatic choice: staged on GPU-like spaces (whose memory the host cannot
-/// access) when the grid fits, flat elsewhere (CPU caches already hold small grids).
+/// True for execution spaces whose memory the host cannot access (GPUs).
+template <class ExecutionSpace>
+inline constexpr bool is_device_space =
+    !Kokkos::SpaceAccessibility<Kokkos::HostSpace, typename ExecutionSpace::memory_space>::accessible;
+
+/// The automatic choice: on GPU-like spaces staged when the grid fits, else flat; on
+/// CPU spaces (whose caches already hold small grids) chunked when the grid suits
+/// it (chunking_fits), else flat.
 template <class ExecutionSpace, class EvaluatorType>
 EvaluateStrategy choose_evaluate_strategy(EvaluatorType const& eval) {
-  constexpr bool device = !Kokkos::SpaceAccessibility<Kokkos::HostSpace,
-                                                      typename ExecutionSpace::memory_space>::accessible;
-  return device && staging_fits<ExecutionSpace>(eval) ? EvaluateStrategy::staged
-                                                      : EvaluateStrategy::flat;
+  if constexpr (is_device_space<ExecutionSpace>) {
+    return staging_fits<ExecutionSpace>(eval) ? EvaluateStrategy::staged : EvaluateStrategy::flat;
+  } else {
+    return chunking_fits(eval) ? EvaluateStrategy::chunked : EvaluateStrategy::flat;
+  }
 }
 
-/// evaluate() with an explicit strategy (tests force `staged` on host spaces).
-/// Throws std::invalid_argument if `staged` is asked for a grid that does not fit.
+/// evaluate() with an explicit strategy (tests force each on host spaces; chunked
+/// exists on host spaces only). Throws std::invalid_argument if `staged` is asked
+/// for a grid that does not fit, or `chunked` for one that does not suit it.
 template <class ExecutionSpace, class EvaluatorType, class Points, class Values>
 void launch_evaluate(ExecutionSpace const& exec, EvaluatorType const& eval, Points const& points,
                      Values const& values, EvaluateStrategy strategy) {
   if (strategy == EvaluateStrategy::automatic)
     strategy = choose_evaluate_strategy<ExecutionSpace>(eval);
   std::int64_t const n = static_cast<std::int64_t>(points.extent(0));
+  if constexpr (!is_device_space<ExecutionSpace>) {
+    if (strategy == EvaluateStrategy::chunked) {
+      require(chunking_fits(eval), "splinegrid::evaluate",
+              "chunked strategy: needs torch rules and 4 <= n < 2^31 control points per axis");
+      with_value_kernel_variant(eval, [&](auto variant) {
+        using Variant = decltype(variant);
+        if constexpr (Variant::torch) {
+          using Kernel = EvaluateValuesChunked<Variant, EvaluatorType, Points, Values>;
+          Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>> const policy(
+              exec, 0, Kernel::chunks(n));
+          Kokkos::parallel_for("splinegrid::evaluate_chunked", policy,
+                               Kernel(eval, points, values));
+        }
+      });
+      return;
+    }
+  }
+  require(strategy != EvaluateStrategy::chunked, "splinegrid::evaluate",
+          "chunked strategy: CPU execution spaces only");
   if (strategy == EvaluateStrategy::flat) {
     Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>> const policy(exec, 0, n);
     with_value_kernel_variant(eval, [&](auto variant) {
