@@ -91,7 +91,7 @@ struct ChunkAxisStencils {
       Scalar w[4];
       fold_linear_window(MaskPick<Scalar>{ml, mu, Scalar(1) - ml - mu}, b[0], Scalar(1), w);
       for (int j = 0; j < 4; ++j) weight[k][j][q] = w[j];
-      int const s = i - 1 < 0 ? 0 : i - 1;
+      int const s = i - 1 < 0 ? 0 : i - 1;  // linear_window_start(n, i), in 32 bits
       start[k][q] = s > n - 4 ? n - 4 : s;
     }
   }
