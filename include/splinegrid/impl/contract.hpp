@@ -155,7 +155,7 @@ KOKKOS_FORCEINLINE_FUNCTION void lane_tap_sum(Reader const& lanes, Scalar const 
   auto const sum = [&](int l, Scalar a0, Scalar a1, Scalar a2, Scalar a3) {
     SPLINEGRID_UNROLL_SMALL_LOOP
     for (int e = 0; e <= Order; ++e)
-      out[e * G * K + l] = (w[e][0] * a0 + w[e][1] * a1) + (w[e][2] * a2 + w[e][3] * a3);
+      out[e * G * K + l] = Compat::mul_add(w[e][1], a1, w[e][0] * a0) + Compat::mul_add(w[e][3], a3, w[e][2] * a2);
   };
   if constexpr (Reader::contiguous) {  // one loop over all lanes
     SPLINEGRID_SIMD_LOOP
@@ -225,7 +225,7 @@ KOKKOS_FORCEINLINE_FUNCTION void contract_lanes(
         Scalar const w = st[Axis].w[table.first[e]][t];
         int const f = table.inner[e] * L;
         SPLINEGRID_SIMD_LOOP
-        for (int l = 0; l < L; ++l) out[e * L + l] = t == 0 ? w * b[f + l] : out[e * L + l] + w * b[f + l];
+        for (int l = 0; l < L; ++l) out[e * L + l] = t == 0 ? w * b[f + l] : Compat::mul_add(w, b[f + l], out[e * L + l]);
       }
     }
   }
@@ -260,14 +260,14 @@ KOKKOS_FORCEINLINE_FUNCTION void contract_with(AxisStencil<Scalar, Order> const 
     if constexpr (K == 1) {  // read each tap once for all entries (a projected one is a sum)
       Scalar const a[4] = {lanes(0, 0, 0), lanes(0, 1, 0), lanes(0, 2, 0), lanes(0, 3, 0)};
       SPLINEGRID_UNROLL_SMALL_LOOP
-      for (int e = 0; e < E; ++e) out[e] = (w[e][0] * a[0] + w[e][1] * a[1]) + (w[e][2] * a[2] + w[e][3] * a[3]);
+      for (int e = 0; e < E; ++e) out[e] = Compat::mul_add(w[e][1], a[1], w[e][0] * a[0]) + Compat::mul_add(w[e][3], a[3], w[e][2] * a[2]);
     } else {
       SPLINEGRID_UNROLL_SMALL_LOOP
       for (int e = 0; e < E; ++e) {  // one axis: entry e is order e
         SPLINEGRID_SIMD_LOOP
         for (int k = 0; k < K; ++k)
-          out[k * E + e] = (w[e][0] * lanes(0, 0, k) + w[e][1] * lanes(0, 1, k)) +
-                           (w[e][2] * lanes(0, 2, k) + w[e][3] * lanes(0, 3, k));
+          out[k * E + e] = Compat::mul_add(w[e][1], lanes(0, 1, k), w[e][0] * lanes(0, 0, k)) +
+                           Compat::mul_add(w[e][3], lanes(0, 3, k), w[e][2] * lanes(0, 2, k));
       }
     }
   } else {
@@ -294,13 +294,13 @@ KOKKOS_FORCEINLINE_FUNCTION void contract_with(AxisStencil<Scalar, Order> const 
         SPLINEGRID_SIMD_LOOP
         for (int k = 0; k < K; ++k) {
           if constexpr (G == 4) {
-            out[k * E + e] = (wd[0] * ve[k] + wd[1] * ve[K + k]) + (wd[2] * ve[2 * K + k] + wd[3] * ve[3 * K + k]);
+            out[k * E + e] = Compat::mul_add(wd[1], ve[K + k], wd[0] * ve[k]) + Compat::mul_add(wd[3], ve[3 * K + k], wd[2] * ve[2 * K + k]);
           } else if constexpr (G == 2) {
-            pair[g][k * E + e] = wd[0] * ve[k] + wd[1] * ve[K + k];
+            pair[g][k * E + e] = Compat::mul_add(wd[1], ve[K + k], wd[0] * ve[k]);
           } else if (g % 2 == 0) {
             pair[g / 2][k * E + e] = wd[0] * ve[k];
           } else {
-            pair[g / 2][k * E + e] += wd[0] * ve[k];
+            pair[g / 2][k * E + e] = Compat::mul_add(wd[0], ve[k], pair[g / 2][k * E + e]);
           }
         }
       }

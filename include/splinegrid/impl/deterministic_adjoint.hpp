@@ -163,7 +163,7 @@ struct GatherControlPoints {
         for (std::int64_t j = begin(window); j < begin(window + 1); ++j) {
           Scalar w = weights(j, 0, tap[0]);
           for (int k = 1; k < Dim; ++k) w *= weights(j, k, tap[k]);
-          for (int c = 0; c < K; ++c) acc[c] += w * sorted_grad_values(j, c0 + c);
+          for (int c = 0; c < K; ++c) acc[c] = Compat::mul_add(w, sorted_grad_values(j, c0 + c), acc[c]);
         }
         int k = Dim - 1;
         while (k >= 0 && ++e[k] == last[k]) {
