@@ -244,10 +244,7 @@ class Evaluator {
     }
     // dL/dc: every tap gets its weight times g.
     if constexpr (!std::is_same<Scatter, NoScatter>::value) {
-      auto add = [&](std::int64_t row, Scalar weight) {
-        for (int c = 0; c < K; ++c) scatter(row, c0 + c) += weight * g[c];
-      };
-      Impl::for_each_tap<0, Dim>(st, 0, Scalar(1), add);
+      Impl::scatter_taps<K>(st, c0, g, scatter);
     }
   }
 

@@ -39,6 +39,9 @@ struct PrivateScatter {
     KOKKOS_FORCEINLINE_FUNCTION Scalar& operator()(std::int64_t row, int c) const {
       return m_data[row * m_pitch + c];
     }
+    /// Row `row` of this thread's copy (C values; rows pitch() apart).
+    KOKKOS_FORCEINLINE_FUNCTION Scalar* row_data(std::int64_t row) const { return m_data + row * m_pitch; }
+    KOKKOS_FORCEINLINE_FUNCTION std::int64_t pitch() const { return m_pitch; }
 
    private:
     Token m_token;

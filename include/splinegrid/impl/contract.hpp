@@ -333,20 +333,61 @@ KOKKOS_FORCEINLINE_FUNCTION void contract(AxisStencil<Scalar, Order> const (&st)
   }
 }
 
-/// Calls f(row, weight) for each of the 4^Dim taps, weight = prod_k st[k].w[0][j_k]
-/// (times `weight`, which carries the outer axes): the scatter side of the adjoint
-/// and of the normal-equation diagonal, on the same stencils as contract().
-template <int Axis, int Dim, int Order, class Scalar, class F>
+/// Calls f(row, weight) for each of the 4^Until tap combinations of axes 0..Until-1
+/// (Until = Dim: every tap), weight = prod_k st[k].w[0][j_k] (times `weight`, which
+/// carries the outer axes): the scatter side of the adjoint and of the
+/// normal-equation diagonal, on the same stencils as contract().
+template <int Axis, int Dim, int Until = Dim, int Order, class Scalar, class F>
 KOKKOS_FORCEINLINE_FUNCTION void for_each_tap(AxisStencil<Scalar, Order> const (&st)[Dim],
                                               std::int64_t row, Scalar weight, F& f) {
-  for (int j = 0; j < 4; ++j) {
-    std::int64_t const r = row + st[Axis].row[j];
-    Scalar const w = weight * st[Axis].w[0][j];
-    if constexpr (Axis == Dim - 1) {
-      f(r, w);
-    } else {
-      for_each_tap<Axis + 1, Dim>(st, r, w, f);
+  if constexpr (Axis == Until) {
+    f(row, weight);
+  } else {
+    for (int j = 0; j < 4; ++j)
+      for_each_tap<Axis + 1, Dim, Until>(st, row + st[Axis].row[j], weight * st[Axis].w[0][j], f);
+  }
+}
+
+/// True if Access (an adjoint scatter accessor) hands out plain pointers to its rows
+/// (Access::row_data(row), rows Access::pitch() values apart).
+template <class Access, class = void>
+struct HasRowData : std::false_type {};
+template <class Access>
+struct HasRowData<Access, std::void_t<decltype(std::declval<Access const&>().row_data(0))>>
+    : std::true_type {};
+
+/// The adjoint's scatter: access(row, c0 + c) += weight(tap) * g[c] for every tap
+/// (weight as for_each_tap's). With several channels (K > 1) and an accessor with
+/// plain rows of K values (the per-thread copies), the last axis' four consecutive
+/// taps are 4K contiguous values, updated with vector multiply-adds K lanes at a
+/// time (callgrind, 3D double fast adjoint: C=8 5142 -> 2887 instructions per point,
+/// C=3 2648 -> 2237); one channel goes tap by tap (the 4-lane update cost more instructions for
+/// float and 1D than it saved in 3D double). Same products in the same order either way.
+template <int K, int Dim, class Scalar, class Access>
+KOKKOS_FORCEINLINE_FUNCTION void scatter_taps(AxisStencil<Scalar, 1> const (&st)[Dim], int c0,
+                                              Scalar const (&g)[K], Access& access) {
+  auto tap_add = [&](std::int64_t row, Scalar weight) {
+    for (int c = 0; c < K; ++c) access(row, c0 + c) += weight * g[c];
+  };
+  if constexpr (K == 1 || !HasRowData<Access>::value) {
+    for_each_tap<0, Dim>(st, 0, Scalar(1), tap_add);
+  } else {
+    std::int64_t const(&taps)[4] = st[Dim - 1].row;
+    if (access.pitch() != K || taps[1] != taps[0] + 1 || taps[2] != taps[0] + 2 ||
+        taps[3] != taps[0] + 3) {
+      for_each_tap<0, Dim>(st, 0, Scalar(1), tap_add);
+      return;
     }
+    Scalar const(&wl)[4] = st[Dim - 1].w[0];
+    auto row_add = [&](std::int64_t row, Scalar weight) {
+      Scalar* const p = access.row_data(row + taps[0]) + c0;
+      for (int j = 0; j < 4; ++j) {
+        Scalar const w = weight * wl[j];
+        SPLINEGRID_SIMD_LOOP
+        for (int c = 0; c < K; ++c) p[j * K + c] += w * g[c];
+      }
+    };
+    for_each_tap<0, Dim, Dim - 1>(st, 0, Scalar(1), row_add);
   }
 }
 
