@@ -41,6 +41,7 @@ struct PrivateScatter {
     }
     /// Row `row` of this thread's copy (C values; rows pitch() apart).
     KOKKOS_FORCEINLINE_FUNCTION Scalar* row_data(std::int64_t row) const { return m_data + row * m_pitch; }
+    /// Values from one row of the copy to the next (the channel count C).
     KOKKOS_FORCEINLINE_FUNCTION std::int64_t pitch() const { return m_pitch; }
 
    private:

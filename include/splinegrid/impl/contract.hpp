@@ -357,19 +357,22 @@ struct HasRowData<Access, std::void_t<decltype(std::declval<Access const&>().row
     : std::true_type {};
 
 /// The adjoint's scatter: access(row, c0 + c) += weight(tap) * g[c] for every tap
-/// (weight as for_each_tap's). With several channels (K > 1) and an accessor with
-/// plain rows of K values (the per-thread copies), the last axis' four consecutive
-/// taps are 4K contiguous values, updated with vector multiply-adds K lanes at a
-/// time (callgrind, 3D double fast adjoint: C=8 5142 -> 2887 instructions per point,
-/// C=3 2648 -> 2237); one channel goes tap by tap (the 4-lane update cost more instructions for
-/// float and 1D than it saved in 3D double). Same products in the same order either way.
+/// (weight as for_each_tap's). With an accessor with plain rows of K values (the
+/// per-thread copies), the last axis' four consecutive taps are 4K contiguous
+/// values, updated with vector multiply-adds: K lanes at a time, or for one channel
+/// the four taps as four lanes, each lane's weight computed in the loop (built in a
+/// local array first, those weights cost more than they saved in float 3D and 1D).
+/// Callgrind, fast adjoint, instructions per point: 3D double C=8 5142 -> 2887, C=3
+/// 2648 -> 2237, C=1 1182 -> 901, float C=1 1181 -> 865, 2D 561 -> 501. 1D with one
+/// channel stays tap by tap (no outer axes: nothing to gain). Same products in the
+/// same order either way, so the results are unchanged.
 template <int K, int Dim, class Scalar, class Access>
 KOKKOS_FORCEINLINE_FUNCTION void scatter_taps(AxisStencil<Scalar, 1> const (&st)[Dim], int c0,
                                               Scalar const (&g)[K], Access& access) {
   auto tap_add = [&](std::int64_t row, Scalar weight) {
     for (int c = 0; c < K; ++c) access(row, c0 + c) += weight * g[c];
   };
-  if constexpr (K == 1 || !HasRowData<Access>::value) {
+  if constexpr (!HasRowData<Access>::value || (K == 1 && Dim == 1)) {
     for_each_tap<0, Dim>(st, 0, Scalar(1), tap_add);
   } else {
     std::int64_t const(&taps)[4] = st[Dim - 1].row;
@@ -381,10 +384,15 @@ KOKKOS_FORCEINLINE_FUNCTION void scatter_taps(AxisStencil<Scalar, 1> const (&st)
     Scalar const(&wl)[4] = st[Dim - 1].w[0];
     auto row_add = [&](std::int64_t row, Scalar weight) {
       Scalar* const p = access.row_data(row + taps[0]) + c0;
-      for (int j = 0; j < 4; ++j) {
-        Scalar const w = weight * wl[j];
+      if constexpr (K == 1) {
         SPLINEGRID_SIMD_LOOP
-        for (int c = 0; c < K; ++c) p[j * K + c] += w * g[c];
+        for (int j = 0; j < 4; ++j) p[j] += (weight * wl[j]) * g[0];
+      } else {
+        for (int j = 0; j < 4; ++j) {
+          Scalar const w = weight * wl[j];
+          SPLINEGRID_SIMD_LOOP
+          for (int c = 0; c < K; ++c) p[j * K + c] += w * g[c];
+        }
       }
     };
     for_each_tap<0, Dim, Dim - 1>(st, 0, Scalar(1), row_add);
