@@ -31,9 +31,10 @@ export OMP_PROC_BIND=${OMP_PROC_BIND:-false}
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$jobs}
 
 # Host builds target AVX2 + FMA (-march=x86-64-v3) when this CPU has them: +10-40% on
-# the kernels (README, Performance). Without floating-point contraction, so results
-# stay bitwise those of the portable build (and the device-callable evaluator stays
-# bitwise equal to the batched kernels, which GCC would fuse differently). The
+# the kernels (README, Performance). Without compiler floating-point contraction, so
+# the device-callable evaluator stays bitwise equal to the batched kernels (GCC would
+# fuse each kernel differently); the contraction fuses its own multiply-adds
+# (Compat::mul_add), so results differ from the portable build's in the last bits. The
 # binaries run where they are built; SPLINEGRID_ARCH_FLAGS overrides (empty: the
 # compiler's default target). The sanitizer stage builds the default target.
 host_arch_flags() {
