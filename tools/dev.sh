@@ -21,10 +21,17 @@ verb=${1:-help}
 [ $# -gt 0 ] && shift
 jobs=$(nproc)
 # Compiler cache outside the clone (like the Kokkos builds), so that CI reruns and
-# repeated stages recompile only what changed; host compilers only (nvcc_wrapper and
-# hipcc are scripts ccache does not recognise).
+# repeated stages recompile only what changed, for every compiler used here (g++,
+# clang++, nvcc_wrapper, hipcc). CI builds in a fresh clone in another folder: paths
+# under the clone are hashed relative to it (base_dir) and the working directory is
+# not hashed (hash_dir off; objects keep the first clone's path in their debug info),
+# so a clone of the same commit hits the objects a session built. Depend mode: the key
+# is the source, the flags and the full text of every header the compiler's -MD list
+# names; ccache never hashes preprocessed output instead, which for nvcc and hipcc
+# would be the host pass only and miss an edit inside a device-only #if.
 export CCACHE_DIR=${CCACHE_DIR:-${SPLINEGRID_CACHE:-$HOME/.cache/splinegrid}/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$root} CCACHE_NOHASHDIR=1 CCACHE_DEPEND=1
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 export OMP_PROC_BIND=${OMP_PROC_BIND:-false}
@@ -84,7 +91,8 @@ configure_cuda() {  # build-dir flavour [cmake args...]: nvcc_wrapper, tests typ
     rm -rf "$dir/CMakeCache.txt" "$dir/CMakeFiles"
   fi
   cmake -S . -B "$dir" -G Ninja -Wno-dev "${kokkos_cmake_args[@]}" \
-    -DCMAKE_CXX_COMPILER="$prefix/bin/nvcc_wrapper" -DSplineGrid_TEST_SPACES=Kokkos::Cuda "$@"
+    -DCMAKE_CXX_COMPILER="$prefix/bin/nvcc_wrapper" -DSplineGrid_TEST_SPACES=Kokkos::Cuda \
+    "${launcher[@]}" "$@"
 }
 
 # The compile-only device checks build unoptimised code: what they check (every kernel
@@ -258,7 +266,7 @@ case $verb in
     cmake -S . -B build-hip -G Ninja -Wno-dev "${kokkos_cmake_args[@]}" \
       -DCMAKE_CXX_COMPILER=hipcc -DCMAKE_BUILD_TYPE=CompileCheck -DCMAKE_CXX_FLAGS_COMPILECHECK=-O0 \
       -DSplineGrid_ENABLE_BENCHMARKS=OFF \
-      -DSplineGrid_TEST_SPACES=Kokkos::Experimental::HIP
+      -DSplineGrid_TEST_SPACES=Kokkos::Experimental::HIP "${launcher[@]}"
     # hipcc may print a harmless rocm_agent_enumerator Python traceback (no
     # /sys/class/kfd here); the exit status is what counts.
     cmake --build build-hip -j "$jobs"
