@@ -245,6 +245,13 @@ template <int K, class Scalar, int Order>
 inline constexpr int lane_group =
     4 * K * int(sizeof(Scalar)) <= (Order == 0 ? 256 : 96) ? 4 : (2 * K * int(sizeof(Scalar)) <= 96 ? 2 : 1);
 
+/// True if the stencil's four taps are consecutive rows (always on a linear axis
+/// with n >= 4; not at wrap/mirror/reflect seams or on short axes).
+template <class Scalar, int Order>
+KOKKOS_FORCEINLINE_FUNCTION bool consecutive_taps(AxisStencil<Scalar, Order> const& s) {
+  return s.row[1] == s.row[0] + 1 && s.row[2] == s.row[0] + 2 && s.row[3] == s.row[0] + 3;
+}
+
 /// contract() with the last axis' lanes read contiguously or tap by tap.
 template <int Dim, int Order, int K, bool Contiguous, class Scalar, class Leaf>
 KOKKOS_FORCEINLINE_FUNCTION void contract_with(AxisStencil<Scalar, Order> const (&st)[Dim],
@@ -322,11 +329,8 @@ template <int Dim, int Order, int K, class Scalar, class Leaf>
 KOKKOS_FORCEINLINE_FUNCTION void contract(AxisStencil<Scalar, Order> const (&st)[Dim],
                                           std::int64_t row, Leaf const& leaf,
                                           Scalar (&out)[K * derivative_entries<Dim, Order>]) {
-  std::int64_t const(&taps)[4] = st[Dim - 1].row;
   // In 1D only the final sum reads lanes: nothing to gain from the check.
-  bool const contiguous = Dim > 1 && leaf.lanes_contiguous() && taps[1] == taps[0] + 1 &&
-                          taps[2] == taps[0] + 2 && taps[3] == taps[0] + 3;
-  if (contiguous) {
+  if (Dim > 1 && leaf.lanes_contiguous() && consecutive_taps(st[Dim - 1])) {
     contract_with<Dim, Order, K, true>(st, row, leaf, out);
   } else {
     contract_with<Dim, Order, K, false>(st, row, leaf, out);
@@ -369,34 +373,31 @@ struct HasRowData<Access, std::void_t<decltype(std::declval<Access const&>().row
 template <int K, int Dim, class Scalar, class Access>
 KOKKOS_FORCEINLINE_FUNCTION void scatter_taps(AxisStencil<Scalar, 1> const (&st)[Dim], int c0,
                                               Scalar const (&g)[K], Access& access) {
+  if constexpr (HasRowData<Access>::value && !(K == 1 && Dim == 1)) {
+    if (access.pitch() == K && consecutive_taps(st[Dim - 1])) {
+      Scalar const(&wl)[4] = st[Dim - 1].w[0];
+      std::int64_t const first = st[Dim - 1].row[0];
+      auto row_add = [&](std::int64_t row, Scalar weight) {
+        Scalar* const p = access.row_data(row + first) + c0;
+        if constexpr (K == 1) {
+          SPLINEGRID_SIMD_LOOP
+          for (int j = 0; j < 4; ++j) p[j] += (weight * wl[j]) * g[0];
+        } else {
+          for (int j = 0; j < 4; ++j) {
+            Scalar const w = weight * wl[j];
+            SPLINEGRID_SIMD_LOOP
+            for (int c = 0; c < K; ++c) p[j * K + c] += w * g[c];
+          }
+        }
+      };
+      for_each_tap<0, Dim, Dim - 1>(st, 0, Scalar(1), row_add);
+      return;
+    }
+  }
   auto tap_add = [&](std::int64_t row, Scalar weight) {
     for (int c = 0; c < K; ++c) access(row, c0 + c) += weight * g[c];
   };
-  if constexpr (!HasRowData<Access>::value || (K == 1 && Dim == 1)) {
-    for_each_tap<0, Dim>(st, 0, Scalar(1), tap_add);
-  } else {
-    std::int64_t const(&taps)[4] = st[Dim - 1].row;
-    if (access.pitch() != K || taps[1] != taps[0] + 1 || taps[2] != taps[0] + 2 ||
-        taps[3] != taps[0] + 3) {
-      for_each_tap<0, Dim>(st, 0, Scalar(1), tap_add);
-      return;
-    }
-    Scalar const(&wl)[4] = st[Dim - 1].w[0];
-    auto row_add = [&](std::int64_t row, Scalar weight) {
-      Scalar* const p = access.row_data(row + taps[0]) + c0;
-      if constexpr (K == 1) {
-        SPLINEGRID_SIMD_LOOP
-        for (int j = 0; j < 4; ++j) p[j] += (weight * wl[j]) * g[0];
-      } else {
-        for (int j = 0; j < 4; ++j) {
-          Scalar const w = weight * wl[j];
-          SPLINEGRID_SIMD_LOOP
-          for (int c = 0; c < K; ++c) p[j * K + c] += w * g[c];
-        }
-      }
-    };
-    for_each_tap<0, Dim, Dim - 1>(st, 0, Scalar(1), row_add);
-  }
+  for_each_tap<0, Dim>(st, 0, Scalar(1), tap_add);
 }
 
 }  // namespace splinegrid::Impl
