@@ -1,9 +1,9 @@
 // The device-callable Evaluator inside a user kernel, and channel blocking.
 
+#include "chunk_points.hpp"
 #include "test_spaces.hpp"
 
 #include <cmath>
-#include <limits>
 
 namespace {
 
@@ -193,17 +193,8 @@ void check_chunked(std::array<std::int64_t, Dim> const& res) {
       for (Extrapolation extrapolation : {Extrapolation::clamp, Extrapolation::extend}) {
         auto grid = random_grid<ExecutionSpace, Dim, Scalar>(res, channels, basis, 121);
         for (int k = 0; k < Dim; ++k) grid.set_boundary(k, Boundary::linear, extrapolation);
-        std::int64_t const n = 8 * 37 + 5;
-        M points = random_matrix<ExecutionSpace, Scalar>(n, Dim, -0.2, 1.2, 122);
-        auto hp = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace{}, points);
-        for (int k = 0; k < Dim; ++k) {
-          hp(0, k) = 0;                                            // lower end
-          hp(1, k) = 1;                                            // upper end
-          hp(2, k) = Scalar(1) / Scalar(res[k] - 1);               // first knot
-          hp(3, k) = Scalar(res[k] - 2) / Scalar(res[k] - 1);      // last interval
-        }
-        hp(4, Dim - 1) = std::numeric_limits<Scalar>::quiet_NaN();
-        Kokkos::deep_copy(points, hp);
+        M points = chunk_test_points<ExecutionSpace, Dim, Scalar>(res, 122);
+        std::int64_t const n = static_cast<std::int64_t>(points.extent(0));
         M flat("flat", n, channels), chunked("chunked", n, channels);
         auto const eval = grid.evaluator();
         ASSERT_TRUE(Impl::chunking_fits(eval));
