@@ -84,16 +84,22 @@ TEST(AdjointPaths, ChunkedStencilsMatchPerPoint) {
 
 // Rows of K values that the scatter updates element by element (no row_data()) or,
 // as the per-thread copies, as plain rows (row_data(), pitch()).
+// (Kokkos function markers: scatter_taps is a host-device function, and nvcc warns
+// about host-only callees.)
 template <class Scalar>
 struct TapRows {
   Scalar* data;
   std::int64_t rows_pitch;
-  Scalar& operator()(std::int64_t row, int c) const { return data[row * rows_pitch + c]; }
+  KOKKOS_INLINE_FUNCTION Scalar& operator()(std::int64_t row, int c) const {
+    return data[row * rows_pitch + c];
+  }
 };
 template <class Scalar>
 struct PlainRows : TapRows<Scalar> {
-  Scalar* row_data(std::int64_t row) const { return this->data + row * this->rows_pitch; }
-  std::int64_t pitch() const { return this->rows_pitch; }
+  KOKKOS_INLINE_FUNCTION Scalar* row_data(std::int64_t row) const {
+    return this->data + row * this->rows_pitch;
+  }
+  KOKKOS_INLINE_FUNCTION std::int64_t pitch() const { return this->rows_pitch; }
 };
 static_assert(!Impl::HasRowData<TapRows<double>>::value);
 static_assert(Impl::HasRowData<PlainRows<double>>::value);
