@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 namespace splinegrid::Impl {
@@ -152,6 +153,10 @@ struct GatherControlPoints {
   using Scalar = typename EvaluatorType::value_type;
   static constexpr int Dim = EvaluatorType::dimension;
   static constexpr int L = gather_lanes<Scalar>;
+  // row_block walks the point index through raw pointers (stride 1).
+  static_assert(std::is_same_v<typename SortedGradValues::array_layout, Kokkos::LayoutLeft> &&
+                    std::is_same_v<typename Weights::array_layout, Kokkos::LayoutLeft>,
+                "GatherControlPoints: sorted gradients and weights must be LayoutLeft");
   EvaluatorType eval;
   SortedGradValues sorted_grad_values;  ///< (sorted j, c), LayoutLeft
   GradControlPoints grad;
