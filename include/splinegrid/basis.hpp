@@ -70,56 +70,66 @@ KOKKOS_INLINE_FUNCTION BasisMatrix<Scalar> basis_matrix(Basis basis) {
                                  : fixed_basis_matrix<Scalar, static_cast<int>(Basis::catmull_rom)>();
 }
 
-/// Weights of the four control points of one interval and their derivatives with
-/// respect to u = t / du: w[d][j] = du^d · d^d/dt^d of (row vector [1,t,t^2,t^3] ·
-/// M)[j], d <= Order, written out per basis (m.id; a compile-time constant in
-/// specialised kernels). Each derivative weight is scaled where it is computed: a
-/// separate scaling loop over w was vectorised by GCC into wide loads of just-stored
-/// scalars (failed store forwarding), which made the 1D derivative kernels 1.5-1.8x
-/// slower with AVX2.
-template <int Order, class Scalar>
-KOKKOS_FORCEINLINE_FUNCTION void basis_weights(BasisMatrix<Scalar> const& m, Scalar t, Scalar du,
-                                               Scalar (&w)[Order + 1][4]) {
-  Scalar const du2 = du * du;
+/// Weights of the four control points of one interval for derivative order D: w[j]
+/// = du^D · d^D/dt^D of (row vector [1,t,t^2,t^3] · M)[j], written out per basis
+/// (m.id; a compile-time constant in specialised kernels), with du2 = du · du. Each
+/// derivative weight is scaled where it is computed: a separate scaling loop over w
+/// was vectorised by GCC into wide loads of just-stored scalars (failed store
+/// forwarding), which made the 1D derivative kernels 1.5-1.8x slower with AVX2.
+template <int D, class Scalar>
+KOKKOS_FORCEINLINE_FUNCTION void basis_weight_row(BasisMatrix<Scalar> const& m, Scalar t, Scalar du,
+                                                  Scalar du2, Scalar (&w)[4]) {
+  static_assert(D >= 0 && D <= 2, "basis_weight_row: derivative orders 0, 1, 2");
   Scalar const t2 = t * t, t3 = t2 * t;
   Scalar const half = Scalar(0.5);
   if (m.id == static_cast<int>(Basis::bspline)) {
     Scalar const s = Scalar(1) - t;
     Scalar const sixth = Scalar(1) / Scalar(6);
-    w[0][0] = s * s * s * sixth;
-    w[0][1] = Scalar(2) / Scalar(3) - t2 + half * t3;
-    w[0][2] = sixth + half * (t + t2 - t3);
-    w[0][3] = t3 * sixth;
-    if constexpr (Order >= 1) {
-      w[1][0] = (-half * s * s) * du;
-      w[1][1] = (Scalar(1.5) * t2 - Scalar(2) * t) * du;
-      w[1][2] = (half + t - Scalar(1.5) * t2) * du;
-      w[1][3] = half * t2 * du;
-    }
-    if constexpr (Order >= 2) {
-      w[2][0] = s * du2;
-      w[2][1] = (Scalar(3) * t - Scalar(2)) * du2;
-      w[2][2] = (Scalar(1) - Scalar(3) * t) * du2;
-      w[2][3] = t * du2;
+    if constexpr (D == 0) {
+      w[0] = s * s * s * sixth;
+      w[1] = Scalar(2) / Scalar(3) - t2 + half * t3;
+      w[2] = sixth + half * (t + t2 - t3);
+      w[3] = t3 * sixth;
+    } else if constexpr (D == 1) {
+      w[0] = (-half * s * s) * du;
+      w[1] = (Scalar(1.5) * t2 - Scalar(2) * t) * du;
+      w[2] = (half + t - Scalar(1.5) * t2) * du;
+      w[3] = half * t2 * du;
+    } else {
+      w[0] = s * du2;
+      w[1] = (Scalar(3) * t - Scalar(2)) * du2;
+      w[2] = (Scalar(1) - Scalar(3) * t) * du2;
+      w[3] = t * du2;
     }
   } else {  // Catmull-Rom
-    w[0][0] = half * (Scalar(2) * t2 - t - t3);
-    w[0][1] = half * (Scalar(2) - Scalar(5) * t2 + Scalar(3) * t3);
-    w[0][2] = half * (t + Scalar(4) * t2 - Scalar(3) * t3);
-    w[0][3] = half * (t3 - t2);
-    if constexpr (Order >= 1) {
-      w[1][0] = (half * (Scalar(4) * t - Scalar(1) - Scalar(3) * t2)) * du;
-      w[1][1] = (half * (Scalar(9) * t2 - Scalar(10) * t)) * du;
-      w[1][2] = (half * (Scalar(1) + Scalar(8) * t - Scalar(9) * t2)) * du;
-      w[1][3] = (half * (Scalar(3) * t2 - Scalar(2) * t)) * du;
-    }
-    if constexpr (Order >= 2) {
-      w[2][0] = (Scalar(2) - Scalar(3) * t) * du2;
-      w[2][1] = (Scalar(9) * t - Scalar(5)) * du2;
-      w[2][2] = (Scalar(4) - Scalar(9) * t) * du2;
-      w[2][3] = (Scalar(3) * t - Scalar(1)) * du2;
+    if constexpr (D == 0) {
+      w[0] = half * (Scalar(2) * t2 - t - t3);
+      w[1] = half * (Scalar(2) - Scalar(5) * t2 + Scalar(3) * t3);
+      w[2] = half * (t + Scalar(4) * t2 - Scalar(3) * t3);
+      w[3] = half * (t3 - t2);
+    } else if constexpr (D == 1) {
+      w[0] = (half * (Scalar(4) * t - Scalar(1) - Scalar(3) * t2)) * du;
+      w[1] = (half * (Scalar(9) * t2 - Scalar(10) * t)) * du;
+      w[2] = (half * (Scalar(1) + Scalar(8) * t - Scalar(9) * t2)) * du;
+      w[3] = (half * (Scalar(3) * t2 - Scalar(2) * t)) * du;
+    } else {
+      w[0] = (Scalar(2) - Scalar(3) * t) * du2;
+      w[1] = (Scalar(9) * t - Scalar(5)) * du2;
+      w[2] = (Scalar(4) - Scalar(9) * t) * du2;
+      w[3] = (Scalar(3) * t - Scalar(1)) * du2;
     }
   }
+}
+
+/// The weights of derivative orders 0..Order (basis_weight_row for each):
+/// w[d][j] = du^d · d^d/dt^d of (row vector [1,t,t^2,t^3] · M)[j].
+template <int Order, class Scalar>
+KOKKOS_FORCEINLINE_FUNCTION void basis_weights(BasisMatrix<Scalar> const& m, Scalar t, Scalar du,
+                                               Scalar (&w)[Order + 1][4]) {
+  Scalar const du2 = du * du;
+  basis_weight_row<0>(m, t, du, du2, w[0]);
+  if constexpr (Order >= 1) basis_weight_row<1>(m, t, du, du2, w[1]);
+  if constexpr (Order >= 2) basis_weight_row<2>(m, t, du, du2, w[2]);
 }
 
 }  // namespace Impl

@@ -156,7 +156,7 @@ struct MaskPick {
 /// interval's raw weights b (taps i-1..i+2). The ghost c[-1] = 2 c0 - c1 (lower
 /// end, i = 0) and c[n] = 2 c[n-1] - c[n-2] (upper end, i = n-2) fold into the
 /// shifted taps. Shared by linear_axis_stencil and the vectorised stencils of
-/// EvaluateValuesChunked (ChunkAxisStencils).
+/// EvaluateChunked (ChunkAxisStencils).
 template <class Pick, class Scalar>
 KOKKOS_FORCEINLINE_FUNCTION void fold_linear_window(Pick const& pick, Scalar const (&b)[4],
                                                     Scalar keep, Scalar (&w)[4]) {

@@ -2,10 +2,10 @@
 #define SPLINEGRID_IMPL_CHUNKED_EVALUATE_HPP
 
 /// @file
-/// CPU strategy of evaluate() under torch-cubic-spline-grids' rules: each work item
-/// takes a chunk of points, computes their stencils in one loop vectorised across
-/// the chunk (ChunkAxisStencils), then contracts point by point as the flat kernel
-/// does, with the same results bit for bit.
+/// CPU strategy of evaluate(), evaluate_gradients() and evaluate_hessians() under
+/// torch-cubic-spline-grids' rules: each work item takes a chunk of points, computes
+/// their stencils in one loop vectorised across the chunk (ChunkAxisStencils), then
+/// contracts point by point as the flat kernel does, with the same results bit for bit.
 
 #include <splinegrid/impl/chunk_stencils.hpp>
 #include <splinegrid/impl/evaluate_kernels.hpp>
@@ -16,20 +16,23 @@
 
 namespace splinegrid::Impl {
 
-/// values(i, c) = grid(points(i, :)), chunk_points points per work item (see the
-/// file comment); a chunk with fewer points (the last) runs the flat kernel per point.
-/// Needs chunking_fits(eval).
-template <class Variant, class EvaluatorType, class Points, class Values>
-struct EvaluateValuesChunked {
-  static_assert(Variant::torch, "splinegrid: the chunked kernel needs torch rules");
+/// A per-point kernel `Flat` (EvaluateValues, EvaluateDerivatives: members eval,
+/// points, store(i, stencils of derivative order Order) and operator()(i)) run by
+/// chunks: chunk_points points per work item (see the file comment); a chunk with
+/// fewer points (the last) runs the flat kernel per point. Needs chunking_fits(eval).
+template <int Order, class Flat>
+struct EvaluateChunked {
+  using EvaluatorType = decltype(Flat::eval);
+  using Points = decltype(Flat::points);
   using Scalar = typename EvaluatorType::value_type;
   static constexpr int Dim = EvaluatorType::dimension;
-  EvaluateValues<Variant, EvaluatorType, Points, Values> flat;
+  static_assert(Flat::variant_type::torch, "splinegrid: the chunked kernel needs torch rules");
+  Flat flat;
   std::int64_t count;  ///< number of points
   ChunkBounds<Scalar, Dim> bounds;
 
-  EvaluateValuesChunked(EvaluatorType const& eval, Points const& points, Values const& values)
-      : flat{eval, points, values}, count(static_cast<std::int64_t>(points.extent(0))), bounds(eval) {}
+  explicit EvaluateChunked(Flat const& kernel)
+      : flat(kernel), count(static_cast<std::int64_t>(kernel.points.extent(0))), bounds(kernel.eval) {}
 
   KOKKOS_INLINE_FUNCTION void operator()(std::int64_t chunk) const {
     std::int64_t const p0 = chunk * chunk_points;
@@ -38,12 +41,12 @@ struct EvaluateValuesChunked {
       return;
     }
     int start[Dim][chunk_points];
-    Scalar weight[Dim][1][4][chunk_points];
-    static_for<Dim>(ChunkAxisStencils<0, EvaluatorType, Points>{flat.eval, flat.points, bounds, p0,
-                                                               start, weight});
+    Scalar weight[Dim][Order + 1][4][chunk_points];
+    static_for<Dim>(ChunkAxisStencils<Order, EvaluatorType, Points>{flat.eval, flat.points, bounds,
+                                                                   p0, start, weight});
     for (int q = 0; q < chunk_points; ++q) {
-      AxisStencil<Scalar, 0> st[Dim];
-      chunk_point_stencils<0>(flat.eval, start, weight, q, st);
+      AxisStencil<Scalar, Order> st[Dim];
+      chunk_point_stencils<Order>(flat.eval, start, weight, q, st);
       flat.store(p0 + q, st);
     }
   }

@@ -14,6 +14,7 @@ namespace splinegrid::Impl {
 /// (see KernelVariant).
 template <class Variant, class EvaluatorType, class Points, class Values>
 struct EvaluateValues {
+  using variant_type = Variant;
   using Scalar = typename EvaluatorType::value_type;
   static constexpr int Dim = EvaluatorType::dimension;
   EvaluatorType eval;
@@ -28,7 +29,7 @@ struct EvaluateValues {
     store(i, st);
   }
 
-  /// values(i, :) from point i's stencils (shared with EvaluateValuesChunked).
+  /// values(i, :) from point i's stencils (shared with EvaluateChunked).
   KOKKOS_FORCEINLINE_FUNCTION void store(std::int64_t i, AxisStencil<Scalar, 0> const (&st)[Dim]) const {
     eval.template for_each_channel_block_of<Variant>(StoreBlock{*this, i, st});
   }
@@ -54,6 +55,7 @@ struct EvaluateValues {
 template <int Order, class Variant, class EvaluatorType, class Points, class Values,
           class Gradients, class Hessians>
 struct EvaluateDerivatives {
+  using variant_type = Variant;
   using Scalar = typename EvaluatorType::value_type;
   static constexpr int Dim = EvaluatorType::dimension;
   EvaluatorType eval;
@@ -67,24 +69,40 @@ struct EvaluateDerivatives {
     for (int k = 0; k < Dim; ++k) x[k] = points(i, k);
     AxisStencil<Scalar, Order> st[Dim];
     eval.template stencils<Order, Variant>(x, st);
-    eval.template for_each_channel_block_of<Variant, EvaluatorType::template derivative_block<Order>>(
-        [&](auto block, int c0) {
-          constexpr int K = decltype(block)::value;
-          constexpr int E = derivative_entries<Dim, Order>;
-          Scalar acc[K * E];
-          eval.template accumulate_derivatives<K, Order, Variant::channels>(st, c0, acc);
-          for (int c = 0; c < K; ++c) {
-            values(i, c0 + c) = acc[c * E];
-            for (int k = 0; k < Dim; ++k)
-              gradients(i, c0 + c, k) = acc[c * E + gradient_index<Dim, Order>(k)];
-            if constexpr (Order >= 2) {
-              for (int k = 0; k < Dim; ++k)
-                for (int l = 0; l < Dim; ++l)
-                  hessians(i, c0 + c, k, l) = acc[c * E + hessian_index<Dim, Order>(k, l)];
-            }
-          }
-        });
+    store(i, st);
   }
+
+  /// Point i's outputs from its stencils (shared with EvaluateChunked).
+  KOKKOS_FORCEINLINE_FUNCTION void store(std::int64_t i,
+                                         AxisStencil<Scalar, Order> const (&st)[Dim]) const {
+    eval.template for_each_channel_block_of<Variant, EvaluatorType::template derivative_block<Order>>(
+        StoreBlock{*this, i, st});
+  }
+
+  /// One channel block of store(), a functor for the reason given at
+  /// EvaluateValues::StoreBlock.
+  struct StoreBlock {
+    EvaluateDerivatives const& kernel;
+    std::int64_t i;
+    AxisStencil<Scalar, Order> const (&st)[Dim];
+    template <class Block>
+    KOKKOS_FORCEINLINE_FUNCTION void operator()(Block, int c0) const {
+      constexpr int K = Block::value;
+      constexpr int E = derivative_entries<Dim, Order>;
+      Scalar acc[K * E];
+      kernel.eval.template accumulate_derivatives<K, Order, Variant::channels>(st, c0, acc);
+      for (int c = 0; c < K; ++c) {
+        kernel.values(i, c0 + c) = acc[c * E];
+        for (int k = 0; k < Dim; ++k)
+          kernel.gradients(i, c0 + c, k) = acc[c * E + gradient_index<Dim, Order>(k)];
+        if constexpr (Order >= 2) {
+          for (int k = 0; k < Dim; ++k)
+            for (int l = 0; l < Dim; ++l)
+              kernel.hessians(i, c0 + c, k, l) = acc[c * E + hessian_index<Dim, Order>(k, l)];
+        }
+      }
+    }
+  };
 };
 
 }  // namespace splinegrid::Impl

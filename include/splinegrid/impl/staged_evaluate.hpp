@@ -20,7 +20,7 @@ namespace splinegrid::Impl {
 
 /// How evaluate() runs: flat RangePolicy over points, staged in team scratch (GPU),
 /// or chunked with stencils vectorised across points (CPU, see
-/// EvaluateValuesChunked).
+/// EvaluateChunked).
 enum class EvaluateStrategy { automatic, flat, staged, chunked };
 
 /// Points per team of the staged kernel: large enough that copying a scratch-sized
@@ -103,11 +103,12 @@ void launch_evaluate(ExecutionSpace const& exec, EvaluatorType const& eval, Poin
       with_value_kernel_variant(eval, [&](auto variant) {
         using Variant = decltype(variant);
         if constexpr (Variant::torch) {
-          using Kernel = EvaluateValuesChunked<Variant, EvaluatorType, Points, Values>;
+          using Flat = EvaluateValues<Variant, EvaluatorType, Points, Values>;
+          using Kernel = EvaluateChunked<0, Flat>;
           Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>> const policy(
               exec, 0, Kernel::chunks(n));
           Kokkos::parallel_for("splinegrid::evaluate_chunked", policy,
-                               Kernel(eval, points, values));
+                               Kernel(Flat{eval, points, values}));
         }
       });
       return;
