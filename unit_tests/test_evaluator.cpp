@@ -236,6 +236,15 @@ TYPED_TEST(EvaluatorTest, ChunkedStrategyMatchesFlat) {
   }
 }
 
+// Host copy of a contiguous View of any rank, in its memory order.
+template <class ViewType>
+std::vector<double> host_elements(ViewType const& v) {
+  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace{}, v);
+  std::vector<double> out(h.span());
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = double(h.data()[i]);
+  return out;
+}
+
 // evaluate_gradients() / evaluate_hessians() by chunks of points (forced; the CPU
 // default for gradients and one-channel Hessians) against one point per work item:
 // values, gradients and Hessians bit for bit, for the cases of check_chunked.
@@ -272,8 +281,8 @@ void check_chunked_derivatives(std::array<std::int64_t, Dim> const& res) {
           }
           exec.fence();
           out[chunked][0] = host_vector(values);
-          out[chunked][1] = host_vector(gradients);
-          out[chunked][2] = host_vector(hessians);
+          out[chunked][1] = host_elements(gradients);
+          out[chunked][2] = host_elements(hessians);
         }
         std::string const what = describe<Dim>(basis, res, channels) + " " +
                                  to_string(extrapolation) + " order " + std::to_string(Order) +
