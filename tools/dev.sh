@@ -32,8 +32,18 @@ jobs=$(nproc)
 export CCACHE_DIR=${CCACHE_DIR:-${SPLINEGRID_CACHE:-$HOME/.cache/splinegrid}/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$root} CCACHE_NOHASHDIR=1 CCACHE_DEPEND=1
+# use_ccache sets the CMake launcher arguments. Called after the bootstrap
+# (kokkos_prefix), which installs ccache: looked up before it, a fresh machine's first
+# build ran without the cache, and the next verb's configure, with it, changed the
+# launcher and recompiled every object (CI's first run on a fresh machine built
+# build/ twice: once for the tests, again for the install test).
 launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+use_ccache() {
+  launcher=()
+  if command -v ccache >/dev/null; then
+    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+  fi
+}
 export OMP_PROC_BIND=${OMP_PROC_BIND:-false}
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$jobs}
 
@@ -62,9 +72,12 @@ kokkos_prefix() {  # flavour -> install prefix of Kokkos + Kokkos Kernels
 # CMake arguments that point a build directory at one Kokkos install. Kokkos_DIR is
 # named as well: a build directory keeps the Kokkos_DIR it found first, and would go on
 # using a superseded install after the recipe (and so the prefix) changed.
-kokkos_args() {  # prefix -> array kokkos_cmake_args
+# Every verb calls it right after kokkos_prefix, whose bootstrap installs ccache, so
+# it also sets the launcher (use_ccache).
+kokkos_args() {  # prefix -> array kokkos_cmake_args (and launcher)
   kokkos_cmake_args=(-DCMAKE_PREFIX_PATH="$1" -DKokkos_DIR="$1/lib/cmake/Kokkos"
                      -DKokkosKernels_DIR="$1/lib/cmake/KokkosKernels")
+  use_ccache
 }
 
 configure() {  # build-dir flavour [cmake args...]
