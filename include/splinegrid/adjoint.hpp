@@ -100,16 +100,19 @@ struct AdjointKernel {
 
   template <class Access>
   KOKKOS_INLINE_FUNCTION void chunk(std::int64_t p0, Access& access) const {
-    int start[Dim][chunk_points];
-    Scalar weight[Dim][2][4][chunk_points];
-    static_for<Dim>(ChunkAxisStencils<1, EvaluatorType, Points>{eval, points, bounds, p0, start,
-                                                               weight});
-    for (int q = 0; q < chunk_points; ++q) {
-      AxisStencil<Scalar, 1> st[Dim];
-      chunk_point_stencils<1>(eval, start, weight, q, st);
-      point(p0 + q, st, access);
-    }
+    for_each_chunk_point<1>(eval, points, bounds, p0, PointSink<Access>{*this, access});
   }
+
+  /// The chunk loop's sink: point() with this work item's scatter access.
+  template <class Access>
+  struct PointSink {
+    AdjointKernel const& kernel;
+    Access& access;
+    KOKKOS_FORCEINLINE_FUNCTION void operator()(std::int64_t i,
+                                                AxisStencil<Scalar, 1> const (&st)[Dim]) const {
+      kernel.point(i, st, access);
+    }
+  };
 
   template <class Access>
   KOKKOS_INLINE_FUNCTION void point(std::int64_t i, AxisStencil<Scalar, 1> const (&st)[Dim],

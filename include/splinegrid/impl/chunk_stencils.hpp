@@ -14,6 +14,7 @@
 /// sums multiply them by 0).
 
 #include <splinegrid/impl/axis_stencil.hpp>
+#include <splinegrid/impl/contract.hpp>  // static_for
 
 #include <Kokkos_Core.hpp>
 
@@ -191,6 +192,29 @@ KOKKOS_FORCEINLINE_FUNCTION void chunk_point_stencils(
       st[k].row[j] = (first + j) * stride;
       for (int d = 0; d <= Order; ++d) st[k].w[d][j] = weight[k][d][j][q];
     }
+  }
+}
+
+/// The chunk loop of the chunked kernels (forward, derivatives, fast adjoint): the
+/// stencils of points p0..p0+chunk_points-1 of `points` (ChunkAxisStencils), then
+/// sink(p0 + q, stencils of point q) for q = 0, 1, ... in order. Sinks are functors
+/// with a force-inlined call operator (GCC outlined lambdas called from the chunked
+/// kernels: see EvaluateDerivatives::StoreBlock). Needs chunking_fits(eval).
+template <int Order, class EvaluatorType, class Points, class Sink>
+KOKKOS_FORCEINLINE_FUNCTION void for_each_chunk_point(
+    EvaluatorType const& eval, Points const& points,
+    ChunkBounds<typename EvaluatorType::value_type, EvaluatorType::dimension> const& bounds,
+    std::int64_t p0, Sink const& sink) {
+  using Scalar = typename EvaluatorType::value_type;
+  constexpr int Dim = EvaluatorType::dimension;
+  int start[Dim][chunk_points];
+  Scalar weight[Dim][Order + 1][4][chunk_points];
+  static_for<Dim>(ChunkAxisStencils<Order, EvaluatorType, Points>{eval, points, bounds, p0, start,
+                                                                 weight});
+  for (int q = 0; q < chunk_points; ++q) {
+    AxisStencil<Scalar, Order> st[Dim];
+    chunk_point_stencils<Order>(eval, start, weight, q, st);
+    sink(p0 + q, st);
   }
 }
 

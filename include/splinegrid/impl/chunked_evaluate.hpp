@@ -40,16 +40,17 @@ struct EvaluateChunked {
       for (std::int64_t p = p0; p < count; ++p) flat(p);
       return;
     }
-    int start[Dim][chunk_points];
-    Scalar weight[Dim][Order + 1][4][chunk_points];
-    static_for<Dim>(ChunkAxisStencils<Order, EvaluatorType, Points>{flat.eval, flat.points, bounds,
-                                                                   p0, start, weight});
-    for (int q = 0; q < chunk_points; ++q) {
-      AxisStencil<Scalar, Order> st[Dim];
-      chunk_point_stencils<Order>(flat.eval, start, weight, q, st);
-      flat.store(p0 + q, st);
-    }
+    for_each_chunk_point<Order>(flat.eval, flat.points, bounds, p0, Store{flat});
   }
+
+  /// The chunk loop's sink: the per-point kernel's store.
+  struct Store {
+    Flat const& flat;
+    KOKKOS_FORCEINLINE_FUNCTION void operator()(std::int64_t i,
+                                                AxisStencil<Scalar, Order> const (&st)[Dim]) const {
+      flat.store(i, st);
+    }
+  };
 
   /// Number of work items for `count` points.
   static std::int64_t chunks(std::int64_t count) {
