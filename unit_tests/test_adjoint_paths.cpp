@@ -1,6 +1,7 @@
 // The adjoint's CPU fast paths against the plain code they replace, bit for bit:
 // stencils computed by chunks of points against per point, and the vector scatter
-// into plain rows against the scatter tap by tap.
+// into plain rows against the scatter tap by tap; and the fast adjoint at the points
+// of a PointOrder against the one without.
 
 #include "chunk_points.hpp"
 #include "test_spaces.hpp"
@@ -162,6 +163,88 @@ TEST(AdjointPaths, VectorScatterMatchesTapByTap) {
   check_scatter_rows_all<2>();
   check_scatter_rows_all<3>();
   check_scatter_rows_all<8>();
+}
+
+// The fast strategy at the points of a PointOrder against adjoint() without it:
+// grad_points bit for bit, dL/dc within 512 epsilons of Scalar (another summation
+// order). On CPU spaces the grids are larger than sorted_blocks_min_bytes with
+// enough blocks, so the blocks that own their rows run: bitwise the same in a second
+// call, and accumulate adds to the first. A mirror axis (windows at both ends share
+// rows) and a grid with per-thread copies take the other paths.
+template <class ExecutionSpace, int Dim, class Scalar>
+void check_sorted_fast_adjoint(std::array<std::int64_t, Dim> const& res, int channels,
+                               Basis basis, Boundary boundary, Extrapolation extrapolation,
+                               bool expect_blocks) {
+  using Memory = typename ExecutionSpace::memory_space;
+  using M = Kokkos::View<Scalar**, Kokkos::LayoutRight, Memory>;
+  ExecutionSpace exec;
+  auto grid = random_grid<ExecutionSpace, Dim, Scalar>(res, channels, basis, 161);
+  grid.set_boundary(boundary, extrapolation);
+  std::int64_t const n = 3000;
+  M points = random_matrix<ExecutionSpace, Scalar>(n, Dim, -0.1, 1.1, 162);
+  M grad_values = random_matrix<ExecutionSpace, Scalar>(n, channels, -1, 1, 163);
+  PointOrder<Scalar, Dim, Memory> order(exec, grid, points);
+  std::string what = describe<Dim>(basis, res, channels) + " " + to_string(boundary) + " " +
+                     to_string(extrapolation) + " sizeof(Scalar)=" + std::to_string(sizeof(Scalar));
+  constexpr bool host =
+      Kokkos::SpaceAccessibility<Kokkos::HostSpace, typename ExecutionSpace::memory_space>::accessible;
+  if (host) {  // the test exercises the path it means to
+    auto const blocks = Impl::scatter_blocks(exec, grid.evaluator(), order.stencils());
+    double const bytes = static_cast<double>(grid.num_control_points()) * channels * sizeof(Scalar);
+    bool const blocked = bytes > Impl::sorted_blocks_min_bytes &&
+                         blocks.count >= 4 * static_cast<std::int64_t>(Compat::concurrency(exec));
+    // Grids sized for up to 8 threads (4 blocks per thread).
+    if (Compat::concurrency(exec) <= 8)
+      ASSERT_EQ(blocked, expect_blocks) << what << ": " << blocks.count << " blocks";
+    what += " blocks " + std::to_string(blocks.count);
+  }
+  using CP = typename decltype(grid)::control_points_type;
+  CP want("want", grid.num_control_points(), channels), got("got", grid.num_control_points(), channels);
+  M gp_want("gp_want", n, Dim), gp_got("gp_got", n, Dim);
+  adjoint(exec, grid, points, grad_values, want, gp_want);
+  adjoint(exec, grid, points, grad_values, got, gp_got, order, AdjointOptions{});
+  exec.fence();
+  auto const w = host_vector(want), g = host_vector(got);
+  double const eps = std::numeric_limits<Scalar>::epsilon();
+  std::size_t far = 0;
+  for (std::size_t i = 0; i < w.size(); ++i)
+    far += std::fabs(w[i] - g[i]) > 512 * eps * std::max(1.0, std::fabs(w[i]));
+  EXPECT_EQ(far, 0u) << what;
+  EXPECT_EQ(bit_mismatches<Scalar>(host_vector(gp_want), host_vector(gp_got)), 0u) << what;
+  if (host && expect_blocks) {
+    CP again("again", grid.num_control_points(), channels);
+    M none;
+    adjoint(exec, grid, points, grad_values, again, none, order, AdjointOptions{});
+    EXPECT_EQ(bit_mismatches<Scalar>(g, host_vector(again)), 0u) << "second call " << what;
+  }
+  AdjointOptions accumulate;
+  accumulate.accumulate = true;
+  adjoint(exec, grid, points, grad_values, got, gp_got, order, accumulate);
+  auto const twice = host_vector(got);
+  far = 0;
+  for (std::size_t i = 0; i < w.size(); ++i)
+    far += std::fabs(2 * w[i] - twice[i]) > 1024 * eps * std::max(1.0, std::fabs(w[i]));
+  EXPECT_EQ(far, 0u) << "accumulate " << what;
+}
+
+template <class T>
+class SortedFastAdjoint : public ::testing::Test {};
+TYPED_TEST_SUITE(SortedFastAdjoint, ExecutionSpaces);
+
+TYPED_TEST(SortedFastAdjoint, MatchesFastAdjoint) {
+  using E = TypeParam;
+  auto const lin = Boundary::linear;
+  auto const clamp = Extrapolation::clamp;
+  check_sorted_fast_adjoint<E, 1, double>({600000}, 1, Basis::bspline, lin, clamp, true);
+  check_sorted_fast_adjoint<E, 2, double>({800, 800}, 3, Basis::catmull_rom, lin,
+                                          Extrapolation::extend, true);
+  check_sorted_fast_adjoint<E, 3, double>({400, 40, 40}, 1, Basis::bspline, lin, clamp, true);
+  check_sorted_fast_adjoint<E, 3, double>({400, 40, 40}, 3, Basis::catmull_rom,
+                                          Boundary::not_a_knot, Extrapolation::extend, true);
+  check_sorted_fast_adjoint<E, 3, float>({660, 40, 40}, 1, Basis::bspline, lin, clamp, true);
+  check_sorted_fast_adjoint<E, 3, double>({400, 40, 40}, 1, Basis::bspline, Boundary::mirror,
+                                          clamp, false);
+  check_sorted_fast_adjoint<E, 3, double>({20, 20, 20}, 2, Basis::bspline, lin, clamp, false);
 }
 
 }  // namespace

@@ -3,11 +3,13 @@
 
 /// @file
 /// Where the fast adjoint adds dL/dc: per-thread private copies of the gradient
-/// (CPU spaces, small grids; summed afterwards in a fixed order) or atomics into the
-/// gradient itself (GPU spaces, large grids). Both hand the kernel an accessor
-/// `access(row, c) += value` that it obtains once per work item; the private one is
-/// a raw pointer into this thread's copy, which compiles to a plain add (Kokkos'
-/// ScatterView access costs a token lookup and a rank-3 index per add).
+/// (CPU spaces, small grids; summed afterwards in a fixed order), atomics into the
+/// gradient itself (GPU spaces, large grids) or, at points sorted by window on CPU
+/// spaces, plain adds by blocks of points that own their rows (DirectScatter). Each
+/// hands the kernel an accessor `access(row, c) += value` that it obtains once per
+/// work item; the private one is a raw pointer into this thread's copy, which
+/// compiles to a plain add (Kokkos' ScatterView access costs a token lookup and a
+/// rank-3 index per add).
 
 #include <Kokkos_Core.hpp>
 
@@ -59,6 +61,31 @@ template <class Scalar, class MemorySpace>
 struct AtomicScatter {
   Kokkos::View<Scalar**, Kokkos::LayoutRight, MemorySpace, Kokkos::MemoryTraits<Kokkos::Atomic>> grad;
   KOKKOS_INLINE_FUNCTION auto const& access() const { return grad; }
+};
+
+/// Plain adds straight into the gradient, for work items that own the rows they
+/// touch (the fast adjoint by blocks of sorted points, see scatter_blocks.hpp). The
+/// accessor has the private copies' interface, so the scatter takes their
+/// vectorised path.
+template <class Scalar, class MemorySpace>
+struct DirectScatter {
+  Kokkos::View<Scalar**, Kokkos::LayoutRight, MemorySpace> grad;
+
+  struct Access {
+    Scalar* data;
+    std::int64_t row_pitch;
+    KOKKOS_FORCEINLINE_FUNCTION Scalar& operator()(std::int64_t row, int c) const {
+      return data[row * row_pitch + c];
+    }
+    /// Row `row` of the gradient (C values; rows pitch() apart).
+    KOKKOS_FORCEINLINE_FUNCTION Scalar* row_data(std::int64_t row) const { return data + row * row_pitch; }
+    /// Values from one row to the next (the channel count C).
+    KOKKOS_FORCEINLINE_FUNCTION std::int64_t pitch() const { return row_pitch; }
+  };
+
+  KOKKOS_INLINE_FUNCTION Access access() const {
+    return Access{grad.data(), static_cast<std::int64_t>(grad.extent(1))};
+  }
 };
 
 /// grad(r, c) += sum over copies t (in order t = 0, 1, ...) of copies(t, r, c).
