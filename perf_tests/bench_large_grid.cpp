@@ -1,7 +1,8 @@
 // Throughput when the grid no longer fits in the caches: 3D, C = 1, double, 1e6
 // uniform random points on a 16^3 (32 KiB, L1) versus a 256^3 grid (128 MiB, past
 // L2 and L3), forward and fast adjoint, plus forward and deterministic adjoint at
-// points sorted once by a PointOrder (built outside the timed loop). Counter "points/s".
+// points sorted once by a PointOrder (built outside the timed loop): the deterministic
+// adjoint's gather and the fast adjoint by blocks of sorted points. Counter "points/s".
 
 #include "bench_config.hpp"
 
@@ -21,7 +22,7 @@ using Exec = Kokkos::DefaultExecutionSpace;
 using Memory = Exec::memory_space;
 using Matrix = Kokkos::View<double**, Kokkos::LayoutRight, Memory>;
 
-enum class Op { forward, adjoint_fast, forward_ordered, adjoint_ordered };
+enum class Op { forward, adjoint_fast, forward_ordered, adjoint_ordered, adjoint_fast_ordered };
 
 template <Op Operation>
 void large_grid(benchmark::State& state) {
@@ -36,7 +37,8 @@ void large_grid(benchmark::State& state) {
   Kokkos::fill_random(values, pool, -1.0, 1.0);
   Exec exec;
   std::optional<PointOrder<double, 3, Memory>> order;
-  if constexpr (Operation == Op::forward_ordered || Operation == Op::adjoint_ordered)
+  if constexpr (Operation == Op::forward_ordered || Operation == Op::adjoint_ordered ||
+                Operation == Op::adjoint_fast_ordered)
     order.emplace(exec, grid, x);
   exec.fence();
   for (auto _ : state) {
@@ -45,6 +47,8 @@ void large_grid(benchmark::State& state) {
     if constexpr (Operation == Op::forward_ordered) evaluate(exec, grid, x, values, *order);
     if constexpr (Operation == Op::adjoint_ordered)
       adjoint(exec, grid, x, values, grad_cp, grad_x, *order);
+    if constexpr (Operation == Op::adjoint_fast_ordered)
+      adjoint(exec, grid, x, values, grad_cp, grad_x, *order, AdjointOptions{});
     exec.fence();
   }
   state.counters["points/s"] = benchmark::Counter(
@@ -61,6 +65,7 @@ int const registered = [] {
   add("grid_size/adjoint_fast/double/3D/C:1", large_grid<Op::adjoint_fast>);
   add("grid_size/forward_ordered/double/3D/C:1", large_grid<Op::forward_ordered>);
   add("grid_size/adjoint_ordered/double/3D/C:1", large_grid<Op::adjoint_ordered>);
+  add("grid_size/adjoint_fast_ordered/double/3D/C:1", large_grid<Op::adjoint_fast_ordered>);
   return 0;
 }();
 
