@@ -411,14 +411,15 @@ std::enable_if_t<Kokkos::is_execution_space<ExecutionSpace>::value> adjoint(
 /// geometry. AdjointStrategy::deterministic: the control-point gradient is bitwise
 /// the deterministic strategy's, at no sort per call (the order's tables are
 /// reused). AdjointStrategy::fast: for grids larger than the caches, where the fast
-/// strategy's atomics collapse (README, Performance: 256^3). Where per-thread copies
-/// fit (small grids) it is adjoint() without the order; otherwise the kernel walks
-/// the points in sorted order, so consecutive points add to neighbouring control
-/// rows: on CPU spaces in blocks of windows that no two threads share at a time
-/// (plain adds, no atomics; the sums' order depends on the order's blocks, not on
-/// the threads, but differs from the deterministic strategy's), on GPU spaces with
-/// atomics. grad_points as adjoint(), bit for bit. Throws if the order does not
-/// match the grid's geometry or the points (see PointOrder::check). Fences `exec`.
+/// strategy's scatter collapses (README, Performance: 256^3). On CPU spaces, for a
+/// gradient over 4 MiB, the kernel walks the points in sorted order by blocks of
+/// windows that no two threads share at a time (plain adds into rows in cache, no
+/// atomics; the sums' order depends on the order's blocks, not on the threads, and
+/// differs from the deterministic strategy's), when there are at least 4 blocks per
+/// thread. Else, where per-thread copies fit, it is adjoint() without the order;
+/// else (GPU spaces, index-mapped axes) atomics in sorted order. grad_points as
+/// adjoint(), bit for bit. Throws if the order does not match the grid's geometry
+/// or the points (see PointOrder::check). Fences `exec`.
 template <class ExecutionSpace, class Scalar, int Dim, class MemorySpace, class Points,
           class GradValues, class GradControlPoints, class GradPoints>
 std::enable_if_t<Kokkos::is_execution_space<ExecutionSpace>::value> adjoint(
