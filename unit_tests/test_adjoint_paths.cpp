@@ -194,8 +194,9 @@ void check_sorted_fast_adjoint(std::array<std::int64_t, Dim> const& res, int cha
     bool const blocked = bytes > Impl::sorted_blocks_min_bytes &&
                          blocks.count >= 4 * static_cast<std::int64_t>(Compat::concurrency(exec));
     // Grids sized for up to 8 threads (4 blocks per thread).
-    if (Compat::concurrency(exec) <= 8)
+    if (Compat::concurrency(exec) <= 8) {
       ASSERT_EQ(blocked, expect_blocks) << what << ": " << blocks.count << " blocks";
+    }
     what += " blocks " + std::to_string(blocks.count);
   }
   using CP = typename decltype(grid)::control_points_type;

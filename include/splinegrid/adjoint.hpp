@@ -282,11 +282,14 @@ void fast_adjoint(ExecutionSpace const& exec, EvaluatorType const& eval, Points 
 /// plain adds to rows in cache) when there are at least 4 blocks per thread; else,
 /// where per-thread copies fit, fast_adjoint on the points as given; else atomics
 /// in sorted order (GPU spaces), which hit neighbouring rows. In sorted order
-/// grad_values are read and grad_points written through the permutation: the same
-/// per-point results as fast_adjoint, bit for bit. Standalone harness, 3D C=1
-/// double, 1e6 points, 2 threads, M points/s, fast_adjoint -> blocks: 64^3 4.0-6.1
-/// -> 4.6-5.1, 128^3 1.9-2.1 -> 4.6-4.9, 256^3 0.9-1.0 -> 2.7-2.8 (at 16^3 and 32^3
-/// there are too few blocks; atomics in sorted order ran 2 against 10-13 with copies).
+/// grad_values are read and grad_points written through the permutation (the
+/// blocks: copied into sorted order and back, extra memory O(N · (C + Dim))): the
+/// same per-point results as fast_adjoint, bit for bit. Standalone harness, 3D C=1
+/// double, 1e6 points, 2 threads, M points/s, fast_adjoint -> blocks (reading
+/// through the permutation; with the copies): 64^3 4.0-6.1 -> 4.6-5.1, 128^3
+/// 1.9-2.1 -> 4.6-4.9 (7.7-8.5), 256^3 0.9-1.0 -> 2.7-2.8 (3.3-3.7); at 16^3 and
+/// 32^3 there are too few blocks, and atomics in sorted order ran 2 against 10-13
+/// with copies.
 template <class ExecutionSpace, class EvaluatorType, class Points, class Order, class GradValues,
           class GradControlPoints, class GradPoints>
 void sorted_fast_adjoint(ExecutionSpace const& exec, EvaluatorType const& eval,
@@ -308,9 +311,26 @@ void sorted_fast_adjoint(ExecutionSpace const& exec, EvaluatorType const& eval,
     if (bytes > sorted_blocks_min_bytes) {
       auto const blocks = scatter_blocks(exec, eval, order.stencils());
       if (blocks.count >= 4 * static_cast<std::int64_t>(Compat::concurrency(exec))) {
-        launch_adjoint_blocks(exec, eval, order.sorted_points(), sorted_grad_values,
-                              DirectScatter<Scalar, Memory>{grad}, sorted_grad_points,
-                              with_grad_points, blocks);
+        // grad_values gathered into sorted order and grad_points scattered back in
+        // passes of their own: the kernel reading and writing through the permutation
+        // ran 1.2-1.7x slower (128^3: 4.6-4.8 against 7.7-8.5 M points/s).
+        using Rows = Kokkos::View<Scalar**, Kokkos::LayoutRight, Memory>;
+        using Policy = Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>>;
+        std::int64_t const n = static_cast<std::int64_t>(points.extent(0));
+        Rows const values(Kokkos::view_alloc(exec, Kokkos::WithoutInitializing,
+                                             "splinegrid::adjoint::sorted_grad_values"),
+                          n, grad.extent(1));
+        Rows const slopes(Kokkos::view_alloc(exec, Kokkos::WithoutInitializing,
+                                             "splinegrid::adjoint::sorted_grad_points"),
+                          with_grad_points ? n : 0, EvaluatorType::dimension);
+        Kokkos::parallel_for("splinegrid::adjoint::sort_grad_values", Policy(exec, 0, n),
+                             CopyRows<SortedGradValues, Rows>{sorted_grad_values, values});
+        launch_adjoint_blocks(exec, eval, order.sorted_points(), values,
+                              DirectScatter<Scalar, Memory>{grad}, slopes, with_grad_points,
+                              blocks);
+        if (with_grad_points)
+          Kokkos::parallel_for("splinegrid::adjoint::unsort_grad_points", Policy(exec, 0, n),
+                               CopyRows<Rows, SortedGradPoints>{slopes, sorted_grad_points});
         return;
       }
     }
