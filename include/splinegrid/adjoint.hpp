@@ -180,11 +180,13 @@ void launch_adjoint(ExecutionSpace const& exec, EvaluatorType const& eval, Point
                     GradValues const& grad_values, ScatterType const& scatter,
                     GradPoints const& grad_points, bool with_grad_points,
                     bool allow_chunks = true) {
-  // CPU threads take 32 consecutive points per work item, so the scatter's per-thread
-  // copy is looked up once per 32 points; GPU threads take one point each.
+  // CPU threads take 32 consecutive points per work item (one chunk of stencils), so
+  // the scatter's per-thread copy is looked up once per 32 points (64 ran no faster);
+  // GPU threads take one point each.
   constexpr bool host = Kokkos::SpaceAccessibility<Kokkos::HostSpace,
                                                    typename ExecutionSpace::memory_space>::accessible;
   std::int64_t const per_item = host ? 32 : 1;
+  static_assert(32 % chunk_points == 0, "splinegrid: a CPU work item holds whole chunks");
   std::int64_t const n = static_cast<std::int64_t>(points.extent(0));
   using Policy = Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>>;
   Policy const policy(exec, 0, (n + per_item - 1) / per_item);
@@ -246,6 +248,25 @@ bool private_copies_fit(std::int64_t copies, std::int64_t n, Grad const& grad) {
   return bytes <= 256.0 * 1024 * 1024 && rows <= contributions;
 }
 
+/// Fast strategy on per-thread private copies of the gradient, one per slot of
+/// `token` (CPU spaces; the caller checked private_copies_fit), summed into `grad`.
+template <class ExecutionSpace, class EvaluatorType, class Points, class GradValues,
+          class GradControlPoints, class GradPoints>
+void private_copies_adjoint(
+    ExecutionSpace const& exec, EvaluatorType const& eval, Points const& points,
+    GradValues const& grad_values, GradControlPoints const& grad, GradPoints const& grad_points,
+    bool with_grad_points,
+    typename PrivateScatter<typename EvaluatorType::value_type, ExecutionSpace>::Token const&
+        token) {
+  using Private = PrivateScatter<typename EvaluatorType::value_type, ExecutionSpace>;
+  Private scatter{typename Private::Copies(
+                      Kokkos::view_alloc(exec, std::string("splinegrid::adjoint::copies")),
+                      token.size(), grad.extent(0), grad.extent(1)),
+                  token};
+  launch_adjoint(exec, eval, points, grad_values, scatter, grad_points, with_grad_points);
+  sum_copies_into(exec, scatter.copies, grad);
+}
+
 /// Fast strategy: per-thread private copies on CPU spaces when they are small
 /// (private_copies_fit), atomics otherwise (GPU spaces, large grids). See
 /// impl/adjoint_scatter.hpp.
@@ -259,16 +280,11 @@ void fast_adjoint(ExecutionSpace const& exec, EvaluatorType const& eval, Points 
   constexpr bool host = Kokkos::SpaceAccessibility<Kokkos::HostSpace,
                                                    typename ExecutionSpace::memory_space>::accessible;
   if constexpr (host) {
-    using Private = PrivateScatter<Scalar, ExecutionSpace>;
-    typename Private::Token token(exec);
+    typename PrivateScatter<Scalar, ExecutionSpace>::Token const token(exec);
     if (private_copies_fit<EvaluatorType::dimension>(token.size(),
                                                      static_cast<std::int64_t>(points.extent(0)), grad)) {
-      Private scatter{typename Private::Copies(
-                          Kokkos::view_alloc(exec, std::string("splinegrid::adjoint::copies")),
-                          token.size(), grad.extent(0), grad.extent(1)),
-                      token};
-      launch_adjoint(exec, eval, points, grad_values, scatter, grad_points, with_grad_points);
-      sum_copies_into(exec, scatter.copies, grad);
+      private_copies_adjoint(exec, eval, points, grad_values, grad, grad_points, with_grad_points,
+                             token);
       return;
     }
   }
@@ -280,7 +296,7 @@ void fast_adjoint(ExecutionSpace const& exec, EvaluatorType const& eval, Points 
 /// than sorted_blocks_min_bytes, by blocks that own their rows
 /// (launch_adjoint_blocks: the kernel walks the order's sorted copy of the points,
 /// plain adds to rows in cache) when there are at least 4 blocks per thread; else,
-/// where per-thread copies fit, fast_adjoint on the points as given; else atomics
+/// where per-thread copies fit, private_copies_adjoint on the points as given; else atomics
 /// in sorted order (GPU spaces), which hit neighbouring rows. In sorted order
 /// grad_values are read and grad_points written through the permutation (the
 /// blocks: copied into sorted order and back, extra memory O(N · (C + Dim))): the
@@ -337,7 +353,8 @@ void sorted_fast_adjoint(ExecutionSpace const& exec, EvaluatorType const& eval,
     typename PrivateScatter<Scalar, ExecutionSpace>::Token const token(exec);
     if (private_copies_fit<EvaluatorType::dimension>(
             token.size(), static_cast<std::int64_t>(points.extent(0)), grad)) {
-      fast_adjoint(exec, eval, points, grad_values, grad, grad_points, with_grad_points);
+      private_copies_adjoint(exec, eval, points, grad_values, grad, grad_points,
+                             with_grad_points, token);
       return;
     }
   }

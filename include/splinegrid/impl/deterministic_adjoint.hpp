@@ -11,6 +11,7 @@
 #include <splinegrid/error.hpp>
 #include <splinegrid/impl/axis_stencil.hpp>
 #include <splinegrid/impl/kernel_variant.hpp>
+#include <splinegrid/impl/permuted_rows.hpp>
 
 #include <Kokkos_Core.hpp>
 #include <Kokkos_Sort.hpp>
@@ -312,18 +313,6 @@ sort_stencils(ExecutionSpace const& exec, EvaluatorType const& eval, Points cons
   return s;
 }
 
-/// sorted(j, c) = grad_values(permutation(j), c).
-template <class Permutation, class GradValues, class Sorted>
-struct PermuteRows {
-  Permutation permutation;
-  GradValues grad_values;
-  Sorted sorted;
-  KOKKOS_INLINE_FUNCTION void operator()(std::int64_t j) const {
-    std::int64_t const i = permutation(j);
-    for (std::size_t c = 0; c < sorted.extent(1); ++c) sorted(j, c) = grad_values(i, c);
-  }
-};
-
 /// Deterministic control-point gradient (see file comment) from sorted stencils,
 /// added into `grad`. Extra memory O(N · C).
 template <class ExecutionSpace, class EvaluatorType, class GradValues, class GradControlPoints>
@@ -340,10 +329,10 @@ void gather_control_point_gradient(
   Kokkos::View<Scalar**, Kokkos::LayoutLeft, Memory> sorted_grad_values(
       Kokkos::view_alloc(exec, Kokkos::WithoutInitializing, "splinegrid::adjoint::sorted_grad"),
       n, grad.extent(1));
+  using Permuted = PermutedRows<GradValues, std::decay_t<decltype(s.permutation)>>;
   Kokkos::parallel_for("splinegrid::adjoint::sort_grad_values", Policy(exec, 0, n),
-                       PermuteRows<decltype(s.permutation), GradValues,
-                                   decltype(sorted_grad_values)>{s.permutation, grad_values,
-                                                                 sorted_grad_values});
+                       CopyRows<Permuted, decltype(sorted_grad_values)>{
+                           Permuted{grad_values, s.permutation}, sorted_grad_values});
   Kokkos::parallel_for(
       "splinegrid::adjoint::gather_control_points", Policy(exec, 0, rows),
       GatherControlPoints<EvaluatorType, decltype(sorted_grad_values), GradControlPoints,
