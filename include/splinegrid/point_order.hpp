@@ -47,18 +47,12 @@ struct PointsFingerprint {
   }
 };
 
-/// inverse(permutation(j)) = j and sorted(j, :) = points(permutation(j), :).
-template <class Inverse, class Permutation, class Points, class SortedPoints>
-struct InvertAndGather {
+/// inverse(permutation(j)) = j.
+template <class Inverse, class Permutation>
+struct Invert {
   Inverse inverse;
   Permutation permutation;
-  Points points;
-  SortedPoints sorted;
-  KOKKOS_INLINE_FUNCTION void operator()(std::int64_t j) const {
-    std::int64_t const i = permutation(j);
-    inverse(i) = j;
-    for (std::size_t k = 0; k < sorted.extent(1); ++k) sorted(j, k) = points(i, k);
-  }
+  KOKKOS_INLINE_FUNCTION void operator()(std::int64_t j) const { inverse(permutation(j)) = j; }
 };
 
 }  // namespace Impl
@@ -102,14 +96,11 @@ class PointOrder {
     std::int64_t const n = size();
     m_inverse = Kokkos::View<std::int64_t*, MemorySpace>(
         Kokkos::view_alloc(exec, Kokkos::WithoutInitializing, "splinegrid::PointOrder::inverse"), n);
-    m_points = points_view(
-        Kokkos::view_alloc(exec, Kokkos::WithoutInitializing, "splinegrid::PointOrder::points"), n,
-        Dim);
     Kokkos::parallel_for(
         "splinegrid::PointOrder::invert",
         Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>>(exec, 0, n),
-        Impl::InvertAndGather<decltype(m_inverse), decltype(m_stencils.permutation), Points,
-                              points_view>{m_inverse, m_stencils.permutation, points, m_points});
+        Impl::Invert<decltype(m_inverse), decltype(m_stencils.permutation)>{
+            m_inverse, m_stencils.permutation});
     m_fingerprint = fingerprint(exec, points);
   }
 
@@ -126,7 +117,7 @@ class PointOrder {
   index_view inverse_permutation() const { return m_inverse; }
   /// sorted_points()(j, k) = points(permutation()(j), k): a copy of the coordinates in
   /// sorted order (what evaluate() with this order reads, sequentially).
-  points_view sorted_points() const { return m_points; }
+  points_view sorted_points() const { return m_stencils.sorted_points; }
   /// The sorted tables (implementation detail of adjoint()).
   stencils_type const& stencils() const { return m_stencils; }
 
@@ -169,7 +160,6 @@ class PointOrder {
 
   stencils_type m_stencils;
   Kokkos::View<std::int64_t*, MemorySpace> m_inverse;
-  points_view m_points;
   Basis m_basis;
   Kokkos::Array<Impl::Axis<Scalar>, Dim> m_axes;
   std::uint64_t m_fingerprint = 0;
