@@ -2,7 +2,9 @@
 // uniform random points on a 16^3 (32 KiB, L1) versus a 256^3 grid (128 MiB, past
 // L2 and L3), forward and fast adjoint, plus forward and deterministic adjoint at
 // points sorted once by a PointOrder (built outside the timed loop): the deterministic
-// adjoint's gather and the fast adjoint by blocks of sorted points. Counter "points/s".
+// adjoint's gather and the fast adjoint by blocks of sorted points; and the cost of
+// building that PointOrder (16^3: the counting sort on host backends; 256^3, more
+// windows than points: the comparison sort). Counter "points/s".
 
 #include "bench_config.hpp"
 
@@ -22,7 +24,14 @@ using Exec = Kokkos::DefaultExecutionSpace;
 using Memory = Exec::memory_space;
 using Matrix = Kokkos::View<double**, Kokkos::LayoutRight, Memory>;
 
-enum class Op { forward, adjoint_fast, forward_ordered, adjoint_ordered, adjoint_fast_ordered };
+enum class Op {
+  forward,
+  adjoint_fast,
+  forward_ordered,
+  adjoint_ordered,
+  adjoint_fast_ordered,
+  point_order
+};
 
 template <Op Operation>
 void large_grid(benchmark::State& state) {
@@ -49,6 +58,10 @@ void large_grid(benchmark::State& state) {
       adjoint(exec, grid, x, values, grad_cp, grad_x, *order);
     if constexpr (Operation == Op::adjoint_fast_ordered)
       adjoint(exec, grid, x, values, grad_cp, grad_x, *order, AdjointOptions{});
+    if constexpr (Operation == Op::point_order) {
+      PointOrder<double, 3, Memory> built(exec, grid, x);
+      benchmark::DoNotOptimize(built.permutation().data());
+    }
     exec.fence();
   }
   state.counters["points/s"] = benchmark::Counter(
@@ -66,6 +79,7 @@ int const registered = [] {
   add("grid_size/forward_ordered/double/3D/C:1", large_grid<Op::forward_ordered>);
   add("grid_size/adjoint_ordered/double/3D/C:1", large_grid<Op::adjoint_ordered>);
   add("grid_size/adjoint_fast_ordered/double/3D/C:1", large_grid<Op::adjoint_fast_ordered>);
+  add("grid_size/point_order/double/3D/C:1", large_grid<Op::point_order>);
   return 0;
 }();
 
