@@ -265,8 +265,8 @@ struct KeyPoints {
 /// Sorts the points by stencil window (ties by index) and tabulates their weights.
 /// Extra memory O(N · (5·Dim + 2) + windows), windows = prod_k (stencil windows of
 /// axis k), and with the counting sort O(parts · windows) (see WindowSort: `method`
-/// picks the sort; all give the same order). Throws (naming `fn`) if windows · N does
-/// not fit in 64 bits. Fences.
+/// picks the sort; all give the same order). Throws (naming `fn`) if the comparison
+/// sort is taken and windows · N does not fit in 64 bits. Fences.
 template <class ExecutionSpace, class EvaluatorType, class Points>
 SortedStencils<typename EvaluatorType::value_type, EvaluatorType::dimension,
                typename ExecutionSpace::memory_space>
@@ -283,7 +283,11 @@ sort_stencils(ExecutionSpace const& exec, EvaluatorType const& eval, Points cons
     s.window_stride[k] = windows;
     windows *= num_windows(eval.axis(k));
   }
-  require(n <= 1 || windows <= std::numeric_limits<std::int64_t>::max() / n, fn,
+  std::int64_t const parts = window_sort_parts(exec, n);
+  bool const counting = use_counting_sort<ExecutionSpace>(method, parts, windows, n);
+  // Only the comparison sort's keys (window * N + i) need the product to fit; the
+  // counting sort's keys are window indices.
+  require(counting || n <= 1 || windows <= std::numeric_limits<std::int64_t>::max() / n, fn,
           "deterministic strategy: windows x points overflows 64-bit sort keys");
   s.taps = make_window_taps<Memory>(eval, s.base);
   Kokkos::View<std::int64_t*, Memory> keys(
@@ -297,8 +301,6 @@ sort_stencils(ExecutionSpace const& exec, EvaluatorType const& eval, Points cons
   s.begin = Kokkos::View<std::int64_t*, Memory>(
       Kokkos::view_alloc(exec, Kokkos::WithoutInitializing, "splinegrid::sort_stencils::begin"),
       windows + 1);
-  std::int64_t const parts = window_sort_parts(exec, n);
-  bool const counting = use_counting_sort<ExecutionSpace>(method, parts, windows, n);
   with_stencil_variant(eval, [&](auto variant) {
     using Keys = WindowKeys<decltype(variant), EvaluatorType, Points, decltype(keys)>;
     Kokkos::parallel_for("splinegrid::sort_stencils::window_keys", Policy(exec, 0, n),
