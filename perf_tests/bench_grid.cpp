@@ -21,12 +21,15 @@ using Exec = Kokkos::DefaultExecutionSpace;
 using Memory = Exec::memory_space;
 
 // forward_flat: evaluate() with the one-point-per-work-item kernel that the chunked
-// CPU strategy replaced (for the record of what chunking buys). adjoint_ordered: the
+// CPU strategy replaced (for the record of what chunking buys). forward_chunked: the
+// chunked kernel for the build's baseline instruction set, which forward runs
+// unless it takes the AVX-512 copy (C = 8 on AVX-512 CPUs, see wide_kernels.hpp). adjoint_ordered: the
 // deterministic gradient at points sorted once by a PointOrder (built outside the
 // timed loop, as a fit does for its fixed observations).
 enum class Op {
   forward,
   forward_flat,
+  forward_chunked,
   gradients,
   hessians,
   adjoint_fast,
@@ -86,10 +89,16 @@ void run(benchmark::State& state) {
   std::optional<PointOrder<Scalar, Dim, Memory>> order;
   if constexpr (Operation == Op::adjoint_ordered) order.emplace(exec, p.grid, p.points);
   exec.fence();
+  if constexpr (Operation == Op::forward_chunked && Impl::is_device_space<Exec>) {
+    state.SkipWithError("the chunked strategy is for CPU execution spaces");
+    return;
+  }
   for (auto _ : state) {
     if constexpr (Operation == Op::forward) evaluate(exec, p.grid, p.points, values);
     if constexpr (Operation == Op::forward_flat)
       Impl::launch_evaluate(exec, p.grid.evaluator(), p.points, values, Impl::EvaluateStrategy::flat);
+    if constexpr (Operation == Op::forward_chunked)
+      Impl::launch_evaluate(exec, p.grid.evaluator(), p.points, values, Impl::EvaluateStrategy::chunked);
     if constexpr (Operation == Op::gradients)
       evaluate_gradients(exec, p.grid, p.points, values, gradients);
     if constexpr (Operation == Op::hessians)
@@ -104,6 +113,10 @@ void run(benchmark::State& state) {
       static_cast<double>(n) * static_cast<double>(state.iterations()),
       benchmark::Counter::kIsRate);
   state.counters["channels"] = channels;
+  if constexpr (Operation == Op::forward) {  // which kernel ran: 1 = the AVX-512 copy
+    state.counters["wide"] =
+        Impl::choose_evaluate_strategy<Exec>(p.grid.evaluator()) == Impl::EvaluateStrategy::chunked_wide;
+  }
 }
 
 // Raw-loop baseline: the 3D, C = 1 forward written as a plain loop over a fixed
@@ -163,6 +176,7 @@ template <class Scalar, int Dim>
 void register_dim(char const* scalar_name) {
   register_one<Scalar, Dim, Op::forward>("forward", scalar_name);
   register_one<Scalar, Dim, Op::forward_flat>("forward_flat", scalar_name);
+  register_one<Scalar, Dim, Op::forward_chunked>("forward_chunked", scalar_name);
   register_one<Scalar, Dim, Op::gradients>("gradients", scalar_name);
   register_one<Scalar, Dim, Op::hessians>("hessians", scalar_name);
   register_one<Scalar, Dim, Op::adjoint_fast>("adjoint_fast", scalar_name);

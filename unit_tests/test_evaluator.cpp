@@ -215,6 +215,14 @@ void check_chunked(std::array<std::int64_t, Dim> const& res) {
             << describe<Dim>(basis, res, channels) << " " << to_string(extrapolation)
             << " sizeof(Scalar)=" << sizeof(Scalar);
         EXPECT_TRUE(std::isnan(b[4 * static_cast<std::size_t>(channels)]));
+        if (Impl::wide_chunking_fits(eval)) {  // C = 8 on an AVX-512 CPU
+          M wide("wide", n, channels);
+          Impl::launch_evaluate(exec, eval, points, wide, Impl::EvaluateStrategy::chunked_wide);
+          exec.fence();
+          EXPECT_EQ(mismatches(host_vector(flat), host_vector(wide)), 0u)
+              << "wide: " << describe<Dim>(basis, res, channels) << " " << to_string(extrapolation)
+              << " sizeof(Scalar)=" << sizeof(Scalar);
+        }
       }
     }
   }
@@ -349,6 +357,67 @@ TYPED_TEST(EvaluatorTest, ChunkedStrategyOnlyWhereItFits) {
       EXPECT_NE(std::string(e.what()).find("splinegrid::evaluate"), std::string::npos) << e.what();
     }
   }
+}
+
+// The AVX-512 copy of the chunked forward kernel (wide_kernels.hpp): evaluate()
+// takes it exactly for C = 8 under torch rules on a CPU space of a build and CPU
+// that have it, and it gives the AVX2 chunked kernel's values bit for bit; forcing
+// it anywhere else is a clear error.
+template <class E, class Scalar>
+void check_wide_strategy() {
+  using M = Kokkos::View<Scalar**, Kokkos::LayoutRight, typename E::memory_space>;
+  E exec;
+  auto eight = random_grid<E, 3, Scalar>({16, 16, 16}, 8, Basis::bspline, 141);
+  auto one = random_grid<E, 3, Scalar>({16, 16, 16}, 1, Basis::bspline, 142);
+  auto mirrored = random_grid<E, 3, Scalar>({16, 16, 16}, 8, Basis::bspline, 143);
+  mirrored.set_boundary(1, Boundary::mirror, Extrapolation::clamp);
+  bool const wide = !Impl::is_device_space<E> && Impl::wide_kernels_available();
+  EXPECT_EQ(Impl::wide_chunking_fits(eight.evaluator()), wide);
+  EXPECT_FALSE(Impl::wide_chunking_fits(one.evaluator()));
+  EXPECT_FALSE(Impl::wide_chunking_fits(mirrored.evaluator()));
+  if constexpr (!Impl::is_device_space<E>) {
+    EXPECT_EQ(Impl::choose_evaluate_strategy<E>(eight.evaluator()),
+              wide ? Impl::EvaluateStrategy::chunked_wide : Impl::EvaluateStrategy::chunked);
+    EXPECT_EQ(Impl::choose_evaluate_strategy<E>(one.evaluator()), Impl::EvaluateStrategy::chunked);
+  } else {
+    EXPECT_NE(Impl::choose_evaluate_strategy<E>(eight.evaluator()), Impl::EvaluateStrategy::chunked_wide);
+  }
+  std::int64_t const n = 4099;  // 128 chunks and a partial one
+  auto const p = random_matrix<E, Scalar>(n, 3, -0.05, 1.05, 144);
+  M values("values", n, 8), narrow("narrow", n, 8), wide_values("wide", n, 8);
+  auto const refuses = [&](auto const& grid, M const& out, char const* what) {
+    try {
+      Impl::launch_evaluate(exec, grid.evaluator(), p, out, Impl::EvaluateStrategy::chunked_wide);
+      ADD_FAILURE() << "chunked_wide accepted " << what;
+    } catch (std::invalid_argument const& e) {
+      EXPECT_NE(std::string(e.what()).find("splinegrid::evaluate"), std::string::npos) << e.what();
+    }
+  };
+  M one_out("one", n, 1);
+  refuses(one, one_out, "a one-channel grid");
+  refuses(mirrored, values, "a mirror boundary");
+  if (!wide) {
+    refuses(eight, values, "a CPU space without AVX-512 kernels");
+    GTEST_SKIP() << "no wide kernels here (" << (Impl::wide_kernels_compiled ? "CPU without AVX-512"
+                                                                            : "not compiled in this build")
+                 << "): checked that they are neither chosen nor accepted";
+  } else {
+    evaluate(exec, eight, p, values);
+    Impl::launch_evaluate(exec, eight.evaluator(), p, narrow, Impl::EvaluateStrategy::chunked);
+    Impl::launch_evaluate(exec, eight.evaluator(), p, wide_values, Impl::EvaluateStrategy::chunked_wide);
+    exec.fence();
+    auto const ref = host_vector(narrow);
+    EXPECT_EQ(mismatches(ref, host_vector(wide_values)), 0u);
+    EXPECT_EQ(mismatches(ref, host_vector(values)), 0u);
+    std::size_t finite = 0;
+    for (double v : ref) finite += std::isfinite(v) && v != 0 ? 1 : 0;
+    EXPECT_EQ(finite, ref.size());  // a real evaluation, not zeros
+  }
+}
+
+TYPED_TEST(EvaluatorTest, WideChunkedStrategyOnlyWhereAvailable) {
+  check_wide_strategy<TypeParam, double>();
+  if (!testing::Test::IsSkipped()) check_wide_strategy<TypeParam, float>();
 }
 
 }  // namespace

@@ -45,6 +45,8 @@ void launch_derivatives(ExecutionSpace const& exec, EvaluatorType const& eval,
                         EvaluateStrategy strategy = EvaluateStrategy::automatic) {
   char const* const label = Order == 1 ? "splinegrid::evaluate_gradients" : "splinegrid::evaluate_hessians";
   require(strategy != EvaluateStrategy::staged, label, "no staged strategy for derivatives");
+  require(strategy != EvaluateStrategy::chunked_wide, label,
+          "no chunked_wide strategy for derivatives (forward values only)");
   bool chunked = strategy == EvaluateStrategy::chunked;
   if (strategy == EvaluateStrategy::automatic)
     chunked = !is_device_space<ExecutionSpace> && chunk_derivatives_by_default<Order>(eval);

@@ -9,6 +9,7 @@
 
 #include <splinegrid/impl/chunk_stencils.hpp>
 #include <splinegrid/impl/evaluate_kernels.hpp>
+#include <splinegrid/impl/wide_kernels.hpp>
 
 #include <Kokkos_Core.hpp>
 
@@ -34,7 +35,10 @@ struct EvaluateChunked {
   explicit EvaluateChunked(Flat const& kernel)
       : flat(kernel), count(static_cast<std::int64_t>(kernel.points.extent(0))), bounds(kernel.eval) {}
 
-  KOKKOS_INLINE_FUNCTION void operator()(std::int64_t chunk) const {
+  KOKKOS_INLINE_FUNCTION void operator()(std::int64_t chunk) const { run(chunk); }
+
+  /// The work of chunk `chunk` (its points chunk * chunk_points on).
+  KOKKOS_FORCEINLINE_FUNCTION void run(std::int64_t chunk) const {
     std::int64_t const p0 = chunk * chunk_points;
     if (count - p0 < chunk_points) {
       for (std::int64_t p = p0; p < count; ++p) flat(p);
@@ -56,6 +60,16 @@ struct EvaluateChunked {
   static std::int64_t chunks(std::int64_t count) {
     return (count + chunk_points - 1) / chunk_points;
   }
+};
+
+/// EvaluateChunked compiled for AVX-512 (see wide_kernels.hpp), for host spaces
+/// where wide_kernels_available(); the same results bit for bit. The call operator
+/// is an ordinary function (a force-inlined one could not be inlined into the
+/// backend's loop, which is compiled for the baseline): one call per chunk.
+template <int Order, class Flat>
+struct EvaluateChunkedWide : EvaluateChunked<Order, Flat> {
+  explicit EvaluateChunkedWide(Flat const& kernel) : EvaluateChunked<Order, Flat>(kernel) {}
+  SPLINEGRID_WIDE_KERNEL void operator()(std::int64_t chunk) const { this->run(chunk); }
 };
 
 }  // namespace splinegrid::Impl

@@ -19,9 +19,10 @@
 namespace splinegrid::Impl {
 
 /// How evaluate() runs: flat RangePolicy over points, staged in team scratch (GPU),
-/// or chunked with stencils vectorised across points (CPU, see
-/// EvaluateChunked).
-enum class EvaluateStrategy { automatic, flat, staged, chunked };
+/// chunked with stencils vectorised across points (CPU, see EvaluateChunked), or
+/// chunked with the kernel compiled for AVX-512 (CPU, EvaluateChunkedWide; see
+/// wide_chunking_fits).
+enum class EvaluateStrategy { automatic, flat, staged, chunked, chunked_wide };
 
 /// Points per team of the staged kernel: large enough that copying a scratch-sized
 /// grid (<= 48 KiB) costs a few bytes per point.
@@ -75,21 +76,34 @@ template <class ExecutionSpace>
 inline constexpr bool is_device_space =
     !Kokkos::SpaceAccessibility<Kokkos::HostSpace, typename ExecutionSpace::memory_space>::accessible;
 
+/// True if the wide chunked kernel can run `eval`: it suits the chunked one
+/// (chunking_fits), has C = 8 channels (the fixed-C = 8 kernel: one 512-bit vector
+/// holds a control row of doubles; forward 3D C = 8, M points/s, AMD Zen 4 double
+/// +4-11%, float +15-40%; C = 3 and 5 gained nothing, README Performance), and
+/// wide_kernels_available().
+template <class EvaluatorType>
+bool wide_chunking_fits(EvaluatorType const& eval) {
+  return wide_kernels_compiled && eval.channels() == 8 && chunking_fits(eval) &&
+         wide_kernels_available();
+}
+
 /// The automatic choice: on GPU-like spaces staged when the grid fits, else flat; on
 /// CPU spaces (whose caches already hold small grids) chunked when the grid suits
-/// it (chunking_fits), else flat.
+/// it (chunking_fits), wide where wide_chunking_fits, else flat.
 template <class ExecutionSpace, class EvaluatorType>
 EvaluateStrategy choose_evaluate_strategy(EvaluatorType const& eval) {
   if constexpr (is_device_space<ExecutionSpace>) {
     return staging_fits<ExecutionSpace>(eval) ? EvaluateStrategy::staged : EvaluateStrategy::flat;
   } else {
-    return chunking_fits(eval) ? EvaluateStrategy::chunked : EvaluateStrategy::flat;
+    if (!chunking_fits(eval)) return EvaluateStrategy::flat;
+    return wide_chunking_fits(eval) ? EvaluateStrategy::chunked_wide : EvaluateStrategy::chunked;
   }
 }
 
 /// evaluate() with an explicit strategy (tests force each on host spaces; chunked
-/// exists on host spaces only). Throws std::invalid_argument if `staged` is asked
-/// for a grid that does not fit, or `chunked` for one that does not suit it.
+/// and chunked_wide exist on host spaces only). Throws std::invalid_argument if
+/// `staged` is asked for a grid that does not fit, `chunked` for one that does not
+/// suit it, or `chunked_wide` where wide_chunking_fits is false.
 template <class ExecutionSpace, class EvaluatorType, class Points, class Values>
 void launch_evaluate(ExecutionSpace const& exec, EvaluatorType const& eval, Points const& points,
                      Values const& values, EvaluateStrategy strategy) {
@@ -97,9 +111,13 @@ void launch_evaluate(ExecutionSpace const& exec, EvaluatorType const& eval, Poin
     strategy = choose_evaluate_strategy<ExecutionSpace>(eval);
   std::int64_t const n = static_cast<std::int64_t>(points.extent(0));
   if constexpr (!is_device_space<ExecutionSpace>) {
-    if (strategy == EvaluateStrategy::chunked) {
+    bool const wide = strategy == EvaluateStrategy::chunked_wide;
+    if (strategy == EvaluateStrategy::chunked || wide) {
       require(chunking_fits(eval), "splinegrid::evaluate",
               "chunked strategy: needs torch rules and 4 <= n < 2^31 control points per axis");
+      require(!wide || wide_chunking_fits(eval), "splinegrid::evaluate",
+              "chunked_wide strategy: needs C = 8 channels, a GCC build for AVX2 + FMA "
+              "(x86-64-v3) and a CPU with AVX-512 F/VL/BW/DQ/CD");
       with_value_kernel_variant(eval, [&](auto variant) {
         using Variant = decltype(variant);
         if constexpr (Variant::torch) {
@@ -107,6 +125,13 @@ void launch_evaluate(ExecutionSpace const& exec, EvaluatorType const& eval, Poin
           using Kernel = EvaluateChunked<0, Flat>;
           Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>> const policy(
               exec, 0, Kernel::chunks(n));
+          if constexpr (wide_kernels_compiled && Variant::channels == 8) {
+            if (wide) {
+              Kokkos::parallel_for("splinegrid::evaluate_chunked_wide", policy,
+                                   EvaluateChunkedWide<0, Flat>(Flat{eval, points, values}));
+              return;
+            }
+          }
           Kokkos::parallel_for("splinegrid::evaluate_chunked", policy,
                                Kernel(Flat{eval, points, values}));
         }
@@ -114,8 +139,8 @@ void launch_evaluate(ExecutionSpace const& exec, EvaluatorType const& eval, Poin
       return;
     }
   }
-  require(strategy != EvaluateStrategy::chunked, "splinegrid::evaluate",
-          "chunked strategy: CPU execution spaces only");
+  require(strategy != EvaluateStrategy::chunked && strategy != EvaluateStrategy::chunked_wide,
+          "splinegrid::evaluate", "chunked strategies: CPU execution spaces only");
   if (strategy == EvaluateStrategy::flat) {
     Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>> const policy(exec, 0, n);
     with_value_kernel_variant(eval, [&](auto variant) {
