@@ -16,12 +16,15 @@
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__AVX2__) && \
     defined(__FMA__) && !defined(__AVX512F__) && !defined(__CUDACC__) && !defined(__HIPCC__)
+/// 1 where this build compiles wide kernels, else 0.
 #define SPLINEGRID_WIDE_KERNELS 1
 /// Compiles a (not force-inlined) host function for AVX-512 with 512-bit vectors.
 #define SPLINEGRID_WIDE_KERNEL \
   __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx512cd,prefer-vector-width=512")))
 #else
+/// 1 where this build compiles wide kernels, else 0.
 #define SPLINEGRID_WIDE_KERNELS 0
+/// Nothing: no wide kernels in this build.
 #define SPLINEGRID_WIDE_KERNEL
 #endif
 
