@@ -41,7 +41,7 @@ TYPED_TEST(GradientFit, LbfgsMatchesLeastSquares) { check_lbfgs_matches_least_sq
 
 // The seed's examples with Adam (sine, mini-batches) and L-BFGS (radial 2D-4D).
 template <class E>
-void check_seed_examples() {
+void check_gradient_seed_examples() {
   Matrix<E> truth;
   auto sine = noisy_sine<E>(1000, truth);
   Grid<double, 1, typename E::memory_space> g1({6}, 1);
@@ -60,7 +60,7 @@ void check_seed_examples() {
   });
 }
 
-TYPED_TEST(GradientFit, SeedExamples) { check_seed_examples<TypeParam>(); }
+TYPED_TEST(GradientFit, SeedExamples) { check_gradient_seed_examples<TypeParam>(); }
 
 // The objective's gradient against central differences (penalty included).
 template <class E>

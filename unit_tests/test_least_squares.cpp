@@ -43,7 +43,7 @@ TYPED_TEST(LeastSquares, RecoversKnownGridsFromExactSamples) {
 }
 
 template <class E>
-void check_seed_examples() {
+void check_lsq_seed_examples() {
   Matrix<E> truth;
   auto sine = noisy_sine<E>(1000, truth);
   Grid<double, 1, typename E::memory_space> g1({6}, 1);
@@ -55,7 +55,7 @@ void check_seed_examples() {
   });
 }
 
-TYPED_TEST(LeastSquares, SeedExamples) { check_seed_examples<TypeParam>(); }
+TYPED_TEST(LeastSquares, SeedExamples) { check_lsq_seed_examples<TypeParam>(); }
 
 // Huge smoothness: second differences vanish, the 1D fit is the straight-line
 // regression of y on u; huge ridge: control points go to 0.
