@@ -12,7 +12,8 @@
 # ~95% of an -O3 compile here (-ftime-report), so compile time follows code size.
 #
 # The generated file names its sources by path relative to the calling directory
-# (the target adds that directory to its include path), so its text is the same in every clone and the compiler cache hits across clones.
+# (the target adds that directory to its include path), so its text is the same in
+# every clone and the compiler cache hits across clones.
 # It is rewritten only when its text changes: regenerating the build does not
 # recompile the group.
 function(splinegrid_group_sources var group)
