@@ -166,13 +166,21 @@ case $verb in
     # unit tests, reference cases, MPI tests and CLI tests (not benchmarks/examples).
     export LSAN_OPTIONS="suppressions=$root/tools/lsan-suppressions.txt:print_suppressions=0"
     export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-    # -O1 -g1 (line tables, asserts on): 2.5x faster to compile than -O2 -g, same
-    # findings with file:line. Built as C++20, so this stage is also the C++20 check
-    # of everything it builds (the test stage builds C++17).
+    # -Og -g1 (line tables, asserts on): every sanitizer check stays (-Og drops
+    # optimisation passes, not instrumentation), with file:line. Cold on the Zen 4
+    # (session 19, CPU-s per object, -O1 -> -Og): check_case 1136 -> 375, the CLI
+    # group 1603 -> 552, unit-test groups 1068 + 1012 -> 322 + 362; the build 15.7 min
+    # wall; the tests run about as long (unit tests 83 s, CLI tests 171 -> 204 s).
+    # -O0 compiles no faster (test_window_sort.cpp: -O0 13.0, -Og 13.2, -O1 17.7
+    # CPU-s) and its unit tests ran 4x longer than -O1's (session 9); clang
+    # -O0 compiled a test file 2.6x faster than GCC -O1 but needed 11-12 GB for
+    # check_case and the CLI group (two at once ran the 24 GiB machine out of memory).
+    # Built as C++20, so this stage is also the C++20 check of everything it builds
+    # (the test stage builds C++17).
     arch_flags=""  # the compiler's default target: the portable build is tested here
     BUILD_TYPE=RelWithDebInfo configure build-sanitize host-checked \
       -DSplineGrid_ENABLE_BENCHMARKS=OFF -DSplineGrid_ENABLE_EXAMPLES=OFF \
-      -DCMAKE_CXX_STANDARD=20 -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
+      -DCMAKE_CXX_STANDARD=20 -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-Og -g1" \
       -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
     cmake --build build-sanitize -j "$jobs"
     # One OpenMP thread count and up to 2 ranks keep the stage short; the plain test
