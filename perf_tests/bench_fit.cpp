@@ -10,7 +10,7 @@
 #include <Kokkos_Random.hpp>
 #include <benchmark/benchmark.h>
 
-namespace splinegrid::bench {
+namespace splinegrid::bench::fit_bench {
 namespace {
 
 using Exec = Kokkos::DefaultExecutionSpace;
@@ -97,4 +97,4 @@ int const registered = [] {
 }();
 
 }  // namespace
-}  // namespace splinegrid::bench
+}  // namespace splinegrid::bench::fit_bench

@@ -14,7 +14,7 @@
 #include <optional>
 #include <string>
 
-namespace splinegrid::bench {
+namespace splinegrid::bench::grid_bench {
 namespace {
 
 using Exec = Kokkos::DefaultExecutionSpace;
@@ -202,4 +202,4 @@ int const registered = [] {
 }();
 
 }  // namespace
-}  // namespace splinegrid::bench
+}  // namespace splinegrid::bench::grid_bench

@@ -11,7 +11,7 @@
 
 #include <string>
 
-namespace splinegrid::bench {
+namespace splinegrid::bench::interpolate_bench {
 namespace {
 
 using Exec = Kokkos::DefaultExecutionSpace;
@@ -60,4 +60,4 @@ int const registered = [] {
 }();
 
 }  // namespace
-}  // namespace splinegrid::bench
+}  // namespace splinegrid::bench::interpolate_bench

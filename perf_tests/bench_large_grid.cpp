@@ -17,7 +17,7 @@
 #include <optional>
 #include <string>
 
-namespace splinegrid::bench {
+namespace splinegrid::bench::large_grid_bench {
 namespace {
 
 using Exec = Kokkos::DefaultExecutionSpace;
@@ -84,4 +84,4 @@ int const registered = [] {
 }();
 
 }  // namespace
-}  // namespace splinegrid::bench
+}  // namespace splinegrid::bench::large_grid_bench
