@@ -105,7 +105,6 @@ configure_cuda() {  # build-dir flavour [cmake args...]: nvcc_wrapper, tests typ
   fi
   cmake -S . -B "$dir" -G Ninja -Wno-dev "${kokkos_cmake_args[@]}" \
     -DCMAKE_CXX_COMPILER="$prefix/bin/nvcc_wrapper" -DSplineGrid_TEST_SPACES=Kokkos::Cuda \
-    -DSplineGrid_GROUP_SOURCES=OFF \
     "${launcher[@]}" "$@"
 }
 
@@ -113,8 +112,11 @@ configure_cuda() {  # build-dir flavour [cmake args...]: nvcc_wrapper, tests typ
 # and test instantiates and compiles for the device) does not depend on optimisation,
 # and it compiles 3-5x faster (one test TU: nvcc 88 s at -O3, 27 s at -O0 -G; hipcc
 # 101 s at -O3, 20 s at -O0): build type CompileCheck. gpu-bundle, which runs, builds Release.
-# They compile one file each (SplineGrid_GROUP_SOURCES=OFF): grouped translation units
-# are measured for g++ only, and nvcc/hipcc on a 2.2 GB-per-TU group are untested.
+# They compile the unit tests as the two groups of the host build (SplineGrid_GROUP_SOURCES):
+# at -O0 each file's fixed cost (Kokkos parsed for host and device) dominates, and the
+# two groups took 247 CPU-s with nvcc against ~970 s one file each, 128 s with hipcc
+# against ~380 (session 19; 2.9 GB peak). gpu-bundle (Release, not run by CI) still
+# compiles one file each: nvcc at -O3 on a group is unmeasured.
 
 case $verb in
   demo)
@@ -268,7 +270,8 @@ case $verb in
     # Everything that runs on a GPU, built here (Debian's GoogleTest and Benchmark),
     # packed with the CUDA runtime, the golden data and tools/gpu-run.sh, for a GPU
     # machine that has an NVIDIA driver (CUDA 13) and nothing else of ours.
-    configure_cuda build-cuda-hopper cuda-hopper -DCMAKE_BUILD_TYPE=Release -DSplineGrid_ENABLE_BENCHMARKS=ON
+    configure_cuda build-cuda-hopper cuda-hopper -DCMAKE_BUILD_TYPE=Release -DSplineGrid_ENABLE_BENCHMARKS=ON \
+      -DSplineGrid_GROUP_SOURCES=OFF
     cmake --build build-cuda-hopper -j "$jobs"
     stage=build-cuda-hopper/gpu-bundle
     rm -rf "$stage"; mkdir -p "$stage/bin" "$stage/lib"
@@ -289,7 +292,7 @@ case $verb in
     kokkos_args "$prefix"
     cmake -S . -B build-hip -G Ninja -Wno-dev "${kokkos_cmake_args[@]}" \
       -DCMAKE_CXX_COMPILER=hipcc -DCMAKE_BUILD_TYPE=CompileCheck -DCMAKE_CXX_FLAGS_COMPILECHECK=-O0 \
-      -DSplineGrid_ENABLE_BENCHMARKS=OFF -DSplineGrid_GROUP_SOURCES=OFF \
+      -DSplineGrid_ENABLE_BENCHMARKS=OFF \
       -DSplineGrid_TEST_SPACES=Kokkos::Experimental::HIP "${launcher[@]}"
     # hipcc may print a harmless rocm_agent_enumerator Python traceback (no
     # /sys/class/kfd here); the exit status is what counts.
