@@ -112,7 +112,8 @@ configure_cuda() {  # build-dir flavour [cmake args...]: nvcc_wrapper, tests typ
 # and test instantiates and compiles for the device) does not depend on optimisation,
 # and it compiles 3-5x faster (one test TU: nvcc 88 s at -O3, 27 s at -O0 -G; hipcc
 # 101 s at -O3, 20 s at -O0): build type CompileCheck. gpu-bundle, which runs, builds Release.
-# They compile the unit tests as the two groups of the host build (SplineGrid_GROUP_SOURCES):
+# They compile the unit tests as the two groups of the host build (SplineGrid_GROUP_SOURCES=ON,
+# named so that a build directory configured before session 19 with OFF switches too):
 # at -O0 each file's fixed cost (Kokkos parsed for host and device) dominates, and the
 # two groups took 247 CPU-s with nvcc against ~970 s one file each, 128 s with hipcc
 # against ~380 (session 19; 2.9 GB peak). gpu-bundle (Release, not run by CI) still
@@ -262,6 +263,7 @@ case $verb in
     # The benchmarks instantiate no kernel the typed unit tests do not (evaluate,
     # derivatives, both adjoints, PointOrder, fits); CUDA_BENCHMARKS=ON adds them (~4 min).
     configure_cuda build-cuda cuda -DCMAKE_BUILD_TYPE=CompileCheck -DCMAKE_CXX_FLAGS_COMPILECHECK="-O0 -G" \
+      -DSplineGrid_GROUP_SOURCES=ON \
       -DSplineGrid_ENABLE_BENCHMARKS="${CUDA_BENCHMARKS:-OFF}"
     cmake --build build-cuda -j "$jobs"
     echo "cuda-check: library, tests and examples compiled for CUDA (sm_80); not run (no GPU)"
@@ -292,7 +294,7 @@ case $verb in
     kokkos_args "$prefix"
     cmake -S . -B build-hip -G Ninja -Wno-dev "${kokkos_cmake_args[@]}" \
       -DCMAKE_CXX_COMPILER=hipcc -DCMAKE_BUILD_TYPE=CompileCheck -DCMAKE_CXX_FLAGS_COMPILECHECK=-O0 \
-      -DSplineGrid_ENABLE_BENCHMARKS=OFF \
+      -DSplineGrid_ENABLE_BENCHMARKS=OFF -DSplineGrid_GROUP_SOURCES=ON \
       -DSplineGrid_TEST_SPACES=Kokkos::Experimental::HIP "${launcher[@]}"
     # hipcc may print a harmless rocm_agent_enumerator Python traceback (no
     # /sys/class/kfd here); the exit status is what counts.
