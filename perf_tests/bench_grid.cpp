@@ -23,13 +23,17 @@ using Memory = Exec::memory_space;
 // forward_flat: evaluate() with the one-point-per-work-item kernel that the chunked
 // CPU strategy replaced (for the record of what chunking buys). forward_chunked: the
 // chunked kernel for the build's baseline instruction set, which forward runs
-// unless it takes the AVX-512 copy (C = 8 on AVX-512 CPUs, see wide_kernels.hpp). adjoint_ordered: the
+// unless it takes the AVX-512 copy (C = 8 on AVX-512 CPUs, see wide_kernels.hpp);
+// both tile their points by cell where tiling_pays (tiled_evaluate.hpp).
+// forward_untiled: forward's kernel with cell tiling off (for the record of what
+// tiling buys; the same instantiation, so it costs no compile time). adjoint_ordered: the
 // deterministic gradient at points sorted once by a PointOrder (built outside the
 // timed loop, as a fit does for its fixed observations).
 enum class Op {
   forward,
   forward_flat,
   forward_chunked,
+  forward_untiled,
   gradients,
   hessians,
   adjoint_fast,
@@ -99,6 +103,9 @@ void run(benchmark::State& state) {
       Impl::launch_evaluate(exec, p.grid.evaluator(), p.points, values, Impl::EvaluateStrategy::flat);
     if constexpr (Operation == Op::forward_chunked)
       Impl::launch_evaluate(exec, p.grid.evaluator(), p.points, values, Impl::EvaluateStrategy::chunked);
+    if constexpr (Operation == Op::forward_untiled)
+      Impl::launch_evaluate(exec, p.grid.evaluator(), p.points, values, Impl::EvaluateStrategy::automatic,
+                            Impl::PointTiling::off);
     if constexpr (Operation == Op::gradients)
       evaluate_gradients(exec, p.grid, p.points, values, gradients);
     if constexpr (Operation == Op::hessians)
@@ -113,9 +120,12 @@ void run(benchmark::State& state) {
       static_cast<double>(n) * static_cast<double>(state.iterations()),
       benchmark::Counter::kIsRate);
   state.counters["channels"] = channels;
-  if constexpr (Operation == Op::forward) {  // which kernel ran: 1 = the AVX-512 copy
-    state.counters["wide"] =
-        Impl::choose_evaluate_strategy<Exec>(p.grid.evaluator()) == Impl::EvaluateStrategy::chunked_wide;
+  if constexpr (Operation == Op::forward) {  // which kernel ran: 1 = the AVX-512 copy; 1 = tiled
+    auto const strategy = Impl::choose_evaluate_strategy<Exec>(p.grid.evaluator());
+    state.counters["wide"] = strategy == Impl::EvaluateStrategy::chunked_wide;
+    state.counters["tiled"] = strategy != Impl::EvaluateStrategy::flat &&
+                              strategy != Impl::EvaluateStrategy::staged &&
+                              Impl::tiling_pays(p.grid.evaluator(), n, Compat::concurrency(exec));
   }
 }
 
@@ -177,6 +187,7 @@ void register_dim(char const* scalar_name) {
   register_one<Scalar, Dim, Op::forward>("forward", scalar_name);
   register_one<Scalar, Dim, Op::forward_flat>("forward_flat", scalar_name);
   register_one<Scalar, Dim, Op::forward_chunked>("forward_chunked", scalar_name);
+  register_one<Scalar, Dim, Op::forward_untiled>("forward_untiled", scalar_name);
   register_one<Scalar, Dim, Op::gradients>("gradients", scalar_name);
   register_one<Scalar, Dim, Op::hessians>("hessians", scalar_name);
   register_one<Scalar, Dim, Op::adjoint_fast>("adjoint_fast", scalar_name);

@@ -215,13 +215,20 @@ void check_chunked(std::array<std::int64_t, Dim> const& res) {
             << describe<Dim>(basis, res, channels) << " " << to_string(extrapolation)
             << " sizeof(Scalar)=" << sizeof(Scalar);
         EXPECT_TRUE(std::isnan(b[4 * static_cast<std::size_t>(channels)]));
-        if (Impl::wide_chunking_fits(eval)) {  // C = 8 on an AVX-512 CPU
-          M wide("wide", n, channels);
-          Impl::launch_evaluate(exec, eval, points, wide, Impl::EvaluateStrategy::chunked_wide);
-          exec.fence();
-          EXPECT_EQ(mismatches(host_vector(flat), host_vector(wide)), 0u)
-              << "wide: " << describe<Dim>(basis, res, channels) << " " << to_string(extrapolation)
-              << " sizeof(Scalar)=" << sizeof(Scalar);
+        std::vector<Impl::EvaluateStrategy> strategies{Impl::EvaluateStrategy::chunked};
+        if (Impl::wide_chunking_fits(eval))  // C = 8 on an AVX-512 CPU
+          strategies.push_back(Impl::EvaluateStrategy::chunked_wide);
+        for (auto const strategy : strategies) {
+          for (auto const tiling : {Impl::PointTiling::off, Impl::PointTiling::on}) {
+            M out("out", n, channels);
+            Impl::launch_evaluate(exec, eval, points, out, strategy, tiling);
+            exec.fence();
+            EXPECT_EQ(mismatches(host_vector(flat), host_vector(out)), 0u)
+                << (strategy == Impl::EvaluateStrategy::chunked ? "chunked" : "wide")
+                << (tiling == Impl::PointTiling::on ? " tiled: " : ": ")
+                << describe<Dim>(basis, res, channels) << " " << to_string(extrapolation)
+                << " sizeof(Scalar)=" << sizeof(Scalar);
+          }
         }
       }
     }
@@ -331,6 +338,82 @@ TYPED_TEST(EvaluatorTest, ChunkedDerivativesMatchPerPoint) {
       EXPECT_NE(std::string(e.what()).find("splinegrid::evaluate_gradients"), std::string::npos);
     }
   }
+}
+
+// Cell tiling of the chunked forward kernel (tiled_evaluate.hpp): over several
+// tiles and a partial one, with points outside the domain, tiled gives the flat
+// kernel's values bit for bit (each output written exactly once: the outputs start
+// at a value no evaluation gives); TilePlan keeps at most tile_buckets_max buckets
+// in row-major order; tiling_pays picks it for the fixed C = 8 kernel in 3D and 4D
+// on grids beyond L1 with enough points only.
+template <class E, class Scalar>
+void check_tiled() {
+  using M = Kokkos::View<Scalar**, Kokkos::LayoutRight, typename E::memory_space>;
+  E exec;
+  auto eight = random_grid<E, 3, Scalar>({16, 13, 18}, 8, Basis::catmull_rom, 151);
+  std::int64_t const n = 3 * Impl::tile_points + 37;  // three tiles, one partial
+  auto const p = random_matrix<E, Scalar>(n, 3, -0.05, 1.05, 152);
+  M flat("flat", n, 8);
+  Impl::launch_evaluate(exec, eight.evaluator(), p, flat, Impl::EvaluateStrategy::flat);
+  std::vector<Impl::EvaluateStrategy> strategies{Impl::EvaluateStrategy::chunked};
+  if (Impl::wide_chunking_fits(eight.evaluator())) strategies.push_back(Impl::EvaluateStrategy::chunked_wide);
+  for (auto const strategy : strategies) {
+    M tiled("tiled", n, 8);
+    Kokkos::deep_copy(tiled, Scalar(1e30));
+    Impl::launch_evaluate(exec, eight.evaluator(), p, tiled, strategy, Impl::PointTiling::on);
+    exec.fence();
+    auto const ref = host_vector(flat);
+    EXPECT_EQ(mismatches(ref, host_vector(tiled)), 0u)
+        << (strategy == Impl::EvaluateStrategy::chunked ? "chunked" : "wide")
+        << " sizeof(Scalar)=" << sizeof(Scalar);
+    std::size_t real = 0;
+    for (double v : ref) real += std::isfinite(v) && v != 0 && std::abs(v) < 1e29 ? 1 : 0;
+    EXPECT_EQ(real, ref.size());
+  }
+}
+
+TYPED_TEST(EvaluatorTest, TiledChunkedMatchesFlat) {
+  using E = TypeParam;
+  if constexpr (Impl::is_device_space<E>) {
+    GTEST_SKIP() << "the chunked strategy is for CPU spaces";
+  } else {
+    check_tiled<E, double>();
+    check_tiled<E, float>();
+  }
+}
+
+TYPED_TEST(EvaluatorTest, TilePlanAndAutomaticTiling) {
+  using E = TypeParam;
+  auto const plan_of = [](auto const& grid) {
+    return Impl::TilePlan<std::decay_t<decltype(grid)>::dimension>(grid.evaluator());
+  };
+  auto const cube = random_grid<E, 3>({16, 16, 16}, 8, Basis::bspline, 161);
+  auto const plan = plan_of(cube);  // 15 intervals per axis: 8 blocks of 2 each
+  EXPECT_EQ(plan.buckets, 512);
+  for (int k = 0; k < 3; ++k) EXPECT_EQ(plan.shift[k], 1);
+  EXPECT_EQ(plan.stride[2], 1);
+  EXPECT_EQ(plan.stride[1], 8);
+  EXPECT_EQ(plan.stride[0], 64);
+  auto const long_axis = random_grid<E, 3>({4, 5000, 6}, 1, Basis::bspline, 162);
+  auto const lp = plan_of(long_axis);  // the long axis' blocks grow until <= 512 in all
+  EXPECT_LE(lp.buckets, Impl::tile_buckets_max);
+  EXPECT_EQ(lp.shift[0], 1);
+  EXPECT_EQ(lp.shift[2], 1);
+  EXPECT_EQ(lp.buckets, 2 * (((5000 - 2) >> lp.shift[1]) + 1) * 3);
+  EXPECT_GT(2 * (((5000 - 2) >> (lp.shift[1] - 1)) + 1) * 3, Impl::tile_buckets_max);
+  auto const four = random_grid<E, 4>({16, 16, 16, 16}, 8, Basis::bspline, 163);
+  EXPECT_LE(plan_of(four).buckets, Impl::tile_buckets_max);
+
+  std::int64_t const many = 4 * Impl::tile_points * 2;
+  EXPECT_TRUE(Impl::tiling_pays(cube.evaluator(), many, 2));
+  EXPECT_FALSE(Impl::tiling_pays(cube.evaluator(), many - 1, 2));  // under four tiles a thread
+  EXPECT_TRUE(Impl::tiling_pays(four.evaluator(), many, 2));
+  auto const three = random_grid<E, 3>({16, 16, 16}, 3, Basis::bspline, 164);
+  auto const small = random_grid<E, 3>({5, 5, 5}, 8, Basis::bspline, 165);  // 8 KB: in L1
+  auto const plane = random_grid<E, 2>({64, 64}, 8, Basis::bspline, 166);
+  EXPECT_FALSE(Impl::tiling_pays(three.evaluator(), many, 2));
+  EXPECT_FALSE(Impl::tiling_pays(small.evaluator(), many, 2));
+  EXPECT_FALSE(Impl::tiling_pays(plane.evaluator(), many, 2));
 }
 
 // evaluate() picks the chunked strategy on CPU spaces only where it applies (torch

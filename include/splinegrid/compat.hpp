@@ -63,6 +63,16 @@ KOKKOS_FORCEINLINE_FUNCTION Scalar mul_add(Scalar a, Scalar b, Scalar c) {
 #endif
 }
 
+/// Hints that the cache line holding `address` is about to be written (host
+/// GCC/clang: a prefetch for write); nothing on device passes and other compilers.
+KOKKOS_FORCEINLINE_FUNCTION void prefetch_for_write(void const* address) {
+#if defined(__GNUC__) && !defined(__CUDA_ARCH__) && !defined(__HIP_DEVICE_COMPILE__)
+  __builtin_prefetch(address, 1);
+#else
+  (void)address;
+#endif
+}
+
 // Math functions: namespace Kokkos from 4.0, Kokkos::Experimental in 3.x.
 #if KOKKOS_VERSION >= 40000
 using Kokkos::cos;

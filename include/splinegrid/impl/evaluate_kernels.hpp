@@ -34,6 +34,17 @@ struct EvaluateValues {
     eval.template for_each_channel_block_of<Variant>(StoreBlock{*this, i, st});
   }
 
+  /// Prefetches the output rows of points i0..i1-1 for writing (EvaluateTiled
+  /// writes a tile's rows out of order, so the hardware's sequential prefetch no
+  /// longer brings them in).
+  KOKKOS_FORCEINLINE_FUNCTION void prefetch_outputs(std::int64_t i0, std::int64_t i1) const {
+    std::int64_t const last = static_cast<std::int64_t>(values.extent(1)) - 1;
+    for (std::int64_t i = i0; i < i1; ++i) {
+      Compat::prefetch_for_write(&values(i, 0));
+      Compat::prefetch_for_write(&values(i, last));
+    }
+  }
+
   /// One channel block of store(): a functor rather than a lambda so that its call
   /// is force-inlined (GCC outlined the lambda in the chunked kernel, 3D: +40%
   /// instructions per point).

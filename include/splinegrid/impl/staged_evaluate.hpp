@@ -11,6 +11,7 @@
 #include <splinegrid/error.hpp>
 #include <splinegrid/impl/chunked_evaluate.hpp>
 #include <splinegrid/impl/evaluate_kernels.hpp>
+#include <splinegrid/impl/tiled_evaluate.hpp>
 
 #include <Kokkos_Core.hpp>
 
@@ -101,12 +102,14 @@ EvaluateStrategy choose_evaluate_strategy(EvaluatorType const& eval) {
 }
 
 /// evaluate() with an explicit strategy (tests force each on host spaces; chunked
-/// and chunked_wide exist on host spaces only). Throws std::invalid_argument if
+/// and chunked_wide exist on host spaces only) and, for the chunked strategies, cell
+/// tiling (PointTiling; automatic: tiling_pays). Throws std::invalid_argument if
 /// `staged` is asked for a grid that does not fit, `chunked` for one that does not
 /// suit it, or `chunked_wide` where wide_chunking_fits is false.
 template <class ExecutionSpace, class EvaluatorType, class Points, class Values>
 void launch_evaluate(ExecutionSpace const& exec, EvaluatorType const& eval, Points const& points,
-                     Values const& values, EvaluateStrategy strategy) {
+                     Values const& values, EvaluateStrategy strategy,
+                     PointTiling tiling = PointTiling::automatic) {
   if (strategy == EvaluateStrategy::automatic)
     strategy = choose_evaluate_strategy<ExecutionSpace>(eval);
   std::int64_t const n = static_cast<std::int64_t>(points.extent(0));
@@ -118,22 +121,34 @@ void launch_evaluate(ExecutionSpace const& exec, EvaluatorType const& eval, Poin
       require(!wide || wide_chunking_fits(eval), "splinegrid::evaluate",
               "chunked_wide strategy: needs C = 8 channels, a GCC build for AVX2 + FMA "
               "(x86-64-v3) and a CPU with AVX-512 F/VL/BW/DQ/CD");
+      bool const tiled =
+          tiling == PointTiling::on ||
+          (tiling == PointTiling::automatic && tiling_pays(eval, n, Compat::concurrency(exec)));
       with_value_kernel_variant(eval, [&](auto variant) {
         using Variant = decltype(variant);
         if constexpr (Variant::torch) {
           using Flat = EvaluateValues<Variant, EvaluatorType, Points, Values>;
-          using Kernel = EvaluateChunked<0, Flat>;
-          Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>> const policy(
-              exec, 0, Kernel::chunks(n));
+          using Policy = Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<std::int64_t>>;
+          Flat const flat{eval, points, values};
+          using Chunked = EvaluateChunked<0, Flat>;
+          using Tiled = EvaluateTiled<0, Flat>;
+          Policy const chunks(exec, 0, Chunked::chunks(n)), tiles(exec, 0, Tiled::tiles(n));
           if constexpr (wide_kernels_compiled && Variant::channels == 8) {
+            if (wide && tiled) {
+              Kokkos::parallel_for("splinegrid::evaluate_tiled_wide", tiles,
+                                   EvaluateTiledWide<0, Flat>(flat));
+              return;
+            }
             if (wide) {
-              Kokkos::parallel_for("splinegrid::evaluate_chunked_wide", policy,
-                                   EvaluateChunkedWide<0, Flat>(Flat{eval, points, values}));
+              Kokkos::parallel_for("splinegrid::evaluate_chunked_wide", chunks,
+                                   EvaluateChunkedWide<0, Flat>(flat));
               return;
             }
           }
-          Kokkos::parallel_for("splinegrid::evaluate_chunked", policy,
-                               Kernel(Flat{eval, points, values}));
+          if (tiled)
+            Kokkos::parallel_for("splinegrid::evaluate_tiled", tiles, Tiled(flat));
+          else
+            Kokkos::parallel_for("splinegrid::evaluate_chunked", chunks, Chunked(flat));
         }
       });
       return;
