@@ -62,15 +62,9 @@ struct EvaluateChunked {
   }
 };
 
-/// EvaluateChunked compiled for AVX-512 (see wide_kernels.hpp), for host spaces
-/// where wide_kernels_available(); the same results bit for bit. The call operator
-/// is an ordinary function (a force-inlined one could not be inlined into the
-/// backend's loop, which is compiled for the baseline): one call per chunk.
+/// EvaluateChunked compiled for AVX-512 (see WideKernel in wide_kernels.hpp).
 template <int Order, class Flat>
-struct EvaluateChunkedWide : EvaluateChunked<Order, Flat> {
-  explicit EvaluateChunkedWide(Flat const& kernel) : EvaluateChunked<Order, Flat>(kernel) {}
-  SPLINEGRID_WIDE_KERNEL void operator()(std::int64_t chunk) const { this->run(chunk); }
-};
+using EvaluateChunkedWide = WideKernel<EvaluateChunked<Order, Flat>>;
 
 }  // namespace splinegrid::Impl
 

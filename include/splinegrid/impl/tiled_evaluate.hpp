@@ -190,12 +190,9 @@ struct EvaluateTiled {
   static std::int64_t tiles(std::int64_t count) { return (count + tile_points - 1) / tile_points; }
 };
 
-/// EvaluateTiled compiled for AVX-512 (see wide_kernels.hpp and EvaluateChunkedWide).
+/// EvaluateTiled compiled for AVX-512 (see WideKernel in wide_kernels.hpp).
 template <int Order, class Flat>
-struct EvaluateTiledWide : EvaluateTiled<Order, Flat> {
-  explicit EvaluateTiledWide(Flat const& kernel) : EvaluateTiled<Order, Flat>(kernel) {}
-  SPLINEGRID_WIDE_KERNEL void operator()(std::int64_t tile) const { this->run(tile); }
-};
+using EvaluateTiledWide = WideKernel<EvaluateTiled<Order, Flat>>;
 
 }  // namespace splinegrid::Impl
 

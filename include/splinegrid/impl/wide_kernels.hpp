@@ -49,6 +49,18 @@ inline bool wide_kernels_available() {
 #endif
 }
 
+/// The wide copy of a host kernel whose work item i is `run(i)` (EvaluateChunked,
+/// EvaluateTiled): the same work, its call operator compiled for AVX-512, for host
+/// spaces where wide_kernels_available(); the same results bit for bit. The call
+/// operator is an ordinary function (a force-inlined one could not be inlined into
+/// the backend's loop, which is compiled for the baseline): one call per work item,
+/// with everything `run` force-inlines compiled into it.
+template <class Kernel>
+struct WideKernel : Kernel {
+  using Kernel::Kernel;
+  SPLINEGRID_WIDE_KERNEL void operator()(std::int64_t item) const { this->run(item); }
+};
+
 }  // namespace splinegrid::Impl
 
 #endif
