@@ -4,6 +4,7 @@
 #include "test_spaces.hpp"
 
 #include <cmath>
+#include <limits>
 
 namespace {
 
@@ -353,6 +354,16 @@ void check_tiled() {
   auto eight = random_grid<E, 3, Scalar>({16, 13, 18}, 8, Basis::catmull_rom, 151);
   std::int64_t const n = 3 * Impl::tile_points + 37;  // three tiles, one partial
   auto const p = random_matrix<E, Scalar>(n, 3, -0.05, 1.05, 152);
+  {  // coordinates the bucket computation must clamp: NaN, +-inf, huge
+    auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace{}, p);
+    Scalar const inf = std::numeric_limits<Scalar>::infinity();
+    host(5, 0) = std::numeric_limits<Scalar>::quiet_NaN();
+    host(Impl::tile_points + 7, 1) = inf;
+    host(Impl::tile_points + 8, 2) = -inf;
+    for (int k = 0; k < 3; ++k) host(2 * Impl::tile_points + 9, k) = Scalar(-1e30);
+    for (int k = 0; k < 3; ++k) host(2 * Impl::tile_points + 10, k) = Scalar(1e30);
+    Kokkos::deep_copy(p, host);
+  }
   M flat("flat", n, 8);
   Impl::launch_evaluate(exec, eight.evaluator(), p, flat, Impl::EvaluateStrategy::flat);
   std::vector<Impl::EvaluateStrategy> strategies{Impl::EvaluateStrategy::chunked};
@@ -368,7 +379,8 @@ void check_tiled() {
         << " sizeof(Scalar)=" << sizeof(Scalar);
     std::size_t real = 0;
     for (double v : ref) real += std::isfinite(v) && v != 0 && std::abs(v) < 1e29 ? 1 : 0;
-    EXPECT_EQ(real, ref.size());
+    EXPECT_EQ(real, ref.size() - 8);  // all but the NaN point's 8 channels
+    EXPECT_TRUE(std::isnan(ref[5 * 8]));
   }
 }
 

@@ -35,7 +35,10 @@ enum class PointTiling { automatic, off, on };
 /// the chunks. Zen 4, 3D C = 8 double, M points/s untiled -> tiled, 16^3 and 32^3
 /// grids: 512 points and 64 buckets 37.4 -> 38.7 and 28.2 -> 28.1; 1024/256 35.8 ->
 /// 40.1 and 26.5 -> 29.9; 2048/256 32.5 -> 41.0 and 26.1 -> 27.7; 4096/512 35.4 ->
-/// 40.3 and 27.6 -> 33.6 (same period, alternating).
+/// 40.3 and 27.6 -> 33.6 (same period, alternating). Rechecked (session 21, best
+/// of 10, two runs, 16^3 and 32^3 tiled): 4096/512 41.9-42.3 and 32.5-32.6; 4096/64
+/// 40.3-40.6, 31.3-32.2; 4096/128 39.9-41.6, 30.2-31.5; 4096/256 39.6-39.7,
+/// 27.1-28.7; 8192/512 35.9-39.8, 29.4-31.0; 8192/256 35.8-39.2, 29.8-30.7.
 inline constexpr int tile_points = 4096;
 
 /// Most buckets a tile sorts into.
@@ -156,16 +159,19 @@ struct EvaluateTiled {
     for (int k = 0; k < Dim; ++k) {
       auto const& axis = flat.eval.axis(k);
       Scalar const lo = axis.lo, scale = axis.scale;
-      Scalar const last = Scalar(axis.n - 2);  // last interval
+      int const last_cell = static_cast<int>(axis.n - 2);  // last interval
+      Scalar const last = Scalar(last_cell);
       int const shift = plan.shift[k], stride = plan.stride[k];
       SPLINEGRID_SIMD_LOOP
       for (int q = 0; q < size; ++q) {
         Scalar const x = (static_cast<Scalar>(flat.points(p0 + q, k)) - lo) * scale;
-        // Clamped to [0, last] before the conversion (NaN -> 0): any bucket is
-        // correct, only the order changes.
+        // Clamped to [0, last] before the conversion (NaN and +inf -> last, -inf
+        // -> 0), and again as an integer (a float `last` above 2^24 may round up):
+        // any bucket is correct, only the order changes.
         Scalar const xl = x < last ? x : last;
         Scalar const xc = xl >= Scalar(0) ? xl : Scalar(0);
-        bucket[q] += (static_cast<int>(xc) >> shift) * stride;
+        int const cell = static_cast<int>(xc);
+        bucket[q] += ((cell < last_cell ? cell : last_cell) >> shift) * stride;
       }
     }
     int first[tile_buckets_max + 1];
